@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the workbench into .venv/ at the repo root. Idempotent: a second run with an unchanged
+# pyproject.toml only checks and returns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+EXTRAS="${1:-}"   # "dev" for the test tools
+
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+VPY=.venv/bin/python
+
+# sentence-transformers needs torch. Install the CPU build first: a plain "torch" from PyPI is a CUDA build
+# of several GB. On these machines torch==2.13.0 is a CPU wheel on local disk; elsewhere set
+# WORKBENCH_TORCH_SPEC (e.g. "torch==2.13.0 --index-url <your CPU wheel index>").
+if ! "$VPY" -c 'import torch' 2>/dev/null; then
+    "$VPY" -m pip install --disable-pip-version-check -q ${WORKBENCH_TORCH_SPEC:-torch==2.13.0}
+fi
+
+stamp=".venv/.workbench-install-${EXTRAS:-base}"
+want="$(sha256sum pyproject.toml | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! "$VPY" -c 'import workbench' 2>/dev/null; then
+    spec="."
+    [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
+    "$VPY" -m pip install --disable-pip-version-check -q -e "$spec"
+    echo "$want" > "$stamp"
+fi

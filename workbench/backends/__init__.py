@@ -1,0 +1,1 @@
+"""Swappable engines behind tiny interfaces, chosen by a settings string."""

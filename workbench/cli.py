@@ -1,0 +1,126 @@
+"""``workbench ...``: parse arguments, call the Workbench, print text or JSON. Errors become one message."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .core import Workbench
+from .errors import WorkbenchError
+from .types import DOC_TYPES, Hit, IngestReport
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, help="库目录（默认 ./vectorstore，或 WORKBENCH_HOME）")
+    common.add_argument("--json", action="store_true", help="stdout 只输出 JSON")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--type", choices=DOC_TYPES, help="文档类型")
+    filters.add_argument("--year", type=int, help="年份，如 2021")
+    filters.add_argument("--unit", help="发文单位")
+
+    parser = argparse.ArgumentParser(prog="workbench", description="报告写作台：范文库、起草、摘要、核查")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", parents=[common], help="导入文件或文件夹（txt/md/docx/pdf）")
+    p.add_argument("paths", nargs="+", type=Path)
+    sub.add_parser("list", parents=[common, filters], help="列出库中的文档")
+    p = sub.add_parser("remove", parents=[common], help="按文档编号或路径删除")
+    p.add_argument("doc")
+    p = sub.add_parser("search", parents=[common, filters], help="混合检索（向量 + 关键词）")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
+    p.add_argument("query", nargs="?", default="主题党日活动")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if args.store is not None:
+        return Settings(home=args.store)
+    return Settings()
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    if not hits:
+        print("没有找到相关内容。")
+    for i, hit in enumerate(hits, 1):
+        where = f" > {hit.heading}" if hit.heading else ""
+        print(f"{i}. 【{hit.type}】{hit.title}{where}  ({hit.date or '日期不详'}, 得分 {hit.score:.4f})")
+        print(f"   {hit.text[:120].replace(chr(10), ' ')}{'…' if len(hit.text) > 120 else ''}")
+        print(f"   {hit.path}  [{hit.doc_id}]")
+
+
+def _print_ingest(report: IngestReport) -> None:
+    print(
+        f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，移除 {report.removed}，"
+        f"写入 {report.chunks} 个片段"
+    )
+    for err in report.errors:
+        print(f"  ✗ {err['path']}：{err['error']} —— {err['hint']}")
+    for skip in report.skipped:
+        print(f"  · 跳过 {skip['path']}（{skip['reason']}）")
+
+
+def run(args: argparse.Namespace) -> Any:
+    """Execute one command; returns the JSON-able result."""
+    wb = Workbench(_settings(args))
+    if args.command == "ingest":
+        report = wb.ingest(args.paths, progress=not args.json)
+        if report.added + report.updated + report.unchanged == 0 and not report.errors and not report.skipped:
+            raise WorkbenchError("没有找到可导入的文件", "给出 txt、md、docx、pdf 文件或包含它们的文件夹。")
+        if not args.json:
+            _print_ingest(report)
+        return report.to_json()
+    if args.command == "list":
+        rows = wb.list_documents(args.type, args.year, args.unit)
+        if not args.json:
+            for d in rows:
+                print(f"{d.doc_id}  {d.date or '----':10}  {d.type:4}  {d.title}  ({d.chunks} 段)  {d.path}")
+            print(f"共 {len(rows)} 篇")
+        return [d.to_json() for d in rows]
+    if args.command == "remove":
+        removed = wb.remove(args.doc)
+        if not args.json:
+            print(f"已删除 {removed} 篇")
+        return {"removed": removed}
+    if args.command == "search":
+        hits = wb.search(args.query, args.k, args.type, args.year, args.unit)
+        if not args.json:
+            _print_hits(hits)
+        return [h.to_json() for h in hits]
+    if args.command == "quickstart":
+        if not wb.list_documents():
+            print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)
+            _print_ingest(wb.ingest([SAMPLES]))
+        print(f"库 {wb.settings.home.resolve()} 共 {len(wb.list_documents())} 篇。检索“{args.query}”：")
+        _print_hits(wb.search(args.query, 3))
+        return None
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    args = _parser().parse_args(argv)
+    try:
+        result = run(args)
+    except WorkbenchError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False))
+        else:
+            print(f"错误：{exc.message}\n提示：{exc.hint}", file=sys.stderr)
+        return 1
+    if getattr(args, "json", False):
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""The one façade the CLI and the UI call: ``Workbench``."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .backends.embed import Embedder, make_embedder
+from .config import Settings
+from .errors import InputError, NotFoundError
+from .ingest import Ingester, walk
+from .keyword import KeywordIndex, doc_set_stamp
+from .retrieve import collapse, rrf
+from .store import Store, build_where
+from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
+
+_CANDIDATES = 30  # per retriever, before fusion
+
+
+def _tqdm_progress(items: Iterable[Path], total: int) -> Iterable[Path]:
+    from tqdm import tqdm
+
+    # Progress goes to stderr and only to a terminal, so --json stdout and CI logs stay clean.
+    bar: Iterable[Path] = tqdm(
+        items, total=total, desc="导入", unit="文件", file=sys.stderr, disable=None, leave=False
+    )
+    return bar
+
+
+class Workbench:
+    """A library of precedent reports: ingest, list, remove, search (drafting builds on these)."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self._store: Store | None = None
+        self._keyword: KeywordIndex | None = None
+        self._keyword_count = -1
+        self._lock = threading.RLock()  # the UI serves several users from one Workbench
+
+    # -- backends, opened on first use --------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings, self.embedder.name, self.embedder.dim)
+        return self._store
+
+    # -- library --------------------------------------------------------------------------------------
+    def ingest(self, paths: Sequence[str | Path], progress: bool = True) -> IngestReport:
+        """Add files and folders; unchanged files cost a stat, changed ones replace their old version."""
+        walked = walk(Path(p) for p in paths)
+        with self._lock, self.store.write_lock():
+            self.store.recover()
+            ingester = Ingester(
+                self.store,
+                self.embedder,
+                self.settings.chunk_tokens,
+                int(self.settings.max_file_mb * 2**20),
+                self.settings.embed_batch,
+            )
+            report = ingester.run(walked, _tqdm_progress if progress else None)
+            self._refresh_keyword(save=True)
+        return report
+
+    def list_documents(
+        self, type: str | None = None, year: int | None = None, unit: str | None = None
+    ) -> list[DocumentInfo]:
+        """Complete documents matching the filters, newest first."""
+        _check_type(type)
+        rows = [
+            r.info()
+            for r in self.store.records().values()
+            if (not type or r.type == type)
+            and (year is None or r.date[:4] == str(year))
+            and (not unit or unit in r.unit)
+        ]
+        return sorted(rows, key=lambda d: (d.date, d.title), reverse=True)
+
+    def remove(self, doc_or_path: str) -> int:
+        """Remove a document by id (or a unique id prefix) or by a path it was ingested from."""
+        with self._lock, self.store.write_lock():
+            records = self.store.records()
+            target = str(Path(doc_or_path).expanduser().resolve())
+            hits = [r for r in records.values() if r.doc_id == doc_or_path or target in r.files]
+            if not hits and len(doc_or_path) >= 6:
+                hits = [r for r in records.values() if r.doc_id.startswith(doc_or_path)]
+            if len(hits) > 1 and not any(target in r.files for r in hits):
+                raise InputError(f"“{doc_or_path}”对应多个文档", "请给出更长的文档编号。")
+            if not hits:
+                raise NotFoundError(f"库中没有文档“{doc_or_path}”")
+            for record in hits:
+                self.store.delete_document(record.doc_id)
+            self._refresh_keyword(save=True)
+        return len(hits)
+
+    def document_text(self, doc_id: str) -> str:
+        """The whole cleaned text of a document, rebuilt from its chunks in order."""
+        ids, texts, metas = self.store.chunks_of([doc_id])
+        if not ids:
+            raise NotFoundError(f"库中没有文档“{doc_id}”")
+        ordered = sorted(zip(metas, texts, strict=True), key=lambda mt: int(mt[0].get("index", 0)))
+        return "\n".join(text for _, text in ordered)
+
+    # -- search -----------------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        type: str | None = None,
+        year: int | None = None,
+        unit: str | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Best chunks for a query: dense vectors and BM25 keywords fused by reciprocal rank."""
+        query = query.strip()
+        if not query:
+            raise InputError("检索词为空", "请输入要查找的内容，例如“主题党日 活动”。")
+        if k < 1:
+            raise InputError("k 必须至少为 1")
+        _check_type(type)
+        n = max(_CANDIDATES, 3 * k)
+        rankings: list[list[str]] = []
+        texts: dict[str, str] = {}
+        metas: dict[str, dict[str, object]] = {}
+        if mode in ("hybrid", "dense"):
+            dense = self.store.query(self.embedder.embed_query(query), n, build_where(type, year, unit))
+            rankings.append([cid for cid, _, _ in dense])
+            for cid, text, meta in dense:
+                texts[cid], metas[cid] = text, meta
+        keyword = self._keyword_index()
+        if mode in ("hybrid", "keyword"):
+            hits = keyword.search(query, n, type, year, unit)
+            rankings.append([cid for cid, _ in hits])
+            for cid, (text, meta) in self.store.get_chunks([c for c, _ in hits if c not in texts]).items():
+                texts[cid], metas[cid] = text, meta
+        complete = keyword.docs  # only complete documents are in the keyword index
+        fused = rrf(rankings)
+        ranked = sorted(
+            (cid for cid in fused if cid in texts and str(metas[cid].get("doc_id")) in complete),
+            key=lambda c: -fused[c],
+        )
+        keep = collapse([(cid, texts[cid]) for cid in ranked], k)
+        return [_hit(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
+
+    def _keyword_index(self) -> KeywordIndex:
+        with self._lock:
+            count = self.store.record_count()
+            if self._keyword is None or count != self._keyword_count:
+                self._refresh_keyword(save=False)
+            assert self._keyword is not None
+            return self._keyword
+
+    def _refresh_keyword(self, save: bool) -> None:
+        """Bring the keyword cache in line with the complete documents, tokenising only new ones."""
+        records = self.store.records()
+        stamp = doc_set_stamp(records)
+        index = self._keyword if self._keyword is not None else KeywordIndex.load(self.settings.keyword_dir)
+        if index.stamp != stamp or self._keyword is None:
+            missing = [d for d in records if d not in index.docs]
+            docs = {d: t for d, t in index.docs.items() if d in records}
+            if missing:
+                ids, texts, metas = self.store.chunks_of(missing)
+                grouped: dict[str, tuple[list[str], list[str], list[dict[str, object]]]] = {}
+                for cid, text, meta in zip(ids, texts, metas, strict=True):
+                    entry = grouped.setdefault(str(meta["doc_id"]), ([], [], []))
+                    entry[0].append(cid)
+                    entry[1].append(text)
+                    entry[2].append(meta)
+                for doc_id, (cids, ts, ms) in grouped.items():
+                    docs[doc_id] = KeywordIndex.entry(cids, ts, ms)
+            changed = index.stamp != stamp
+            index = KeywordIndex(stamp=stamp, docs=docs)
+            index.build()
+            if save or changed:  # a reader may refresh the cache too; the write is atomic
+                index.save(self.settings.keyword_dir)
+        self._keyword = index
+        self._keyword_count = len(records)
+
+
+def _check_type(type: str | None) -> None:
+    if type and type not in DOC_TYPES:
+        raise InputError(f"未知的文档类型“{type}”", "可选：" + "、".join(DOC_TYPES))
+
+
+def _hit(cid: str, text: str, meta: dict[str, object], score: float) -> Hit:
+    return Hit(
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        path=str(meta.get("path", "")),
+        heading=str(meta.get("heading", "")),
+        text=text,
+        score=round(score, 6),
+        type=str(meta.get("type", "")),
+        date=str(meta.get("date", "")),
+        chunk_id=cid,
+    )

@@ -1,0 +1,98 @@
+"""Plain result types shared by the core, the CLI and the UI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DOC_TYPES = ("工作总结", "工作汇报", "工作要点", "活动简报", "新闻稿", "其他")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned document with its metadata, ready to be chunked."""
+
+    doc_id: str
+    text: str
+    title: str
+    type: str
+    unit: str
+    date: str  # ISO prefix: "2021-06-30", "2020-12" or "2020"; "" when unknown
+    path: str
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if len(self.date) >= 4 and self.date[:4].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document along its own structure."""
+
+    doc_id: str
+    index: int
+    text: str
+    heading: tuple[str, ...]
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.index:05d}"
+
+    @property
+    def heading_path(self) -> str:
+        return " > ".join(self.heading)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One row of the library listing."""
+
+    doc_id: str
+    title: str
+    path: str
+    type: str
+    unit: str
+    date: str
+    chunks: int
+    paths: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("paths")
+        return row
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result: one chunk with its document and fused score."""
+
+    doc_id: str
+    title: str
+    path: str
+    heading: str
+    text: str
+    score: float
+    type: str
+    date: str
+    chunk_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        row = asdict(self)
+        row.pop("chunk_id")
+        return row
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; the shape of ``workbench ingest --json``."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
