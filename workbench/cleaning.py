@@ -70,7 +70,9 @@ def _join_broken(lines: list[str]) -> list[str]:
             continue
         prev = out[-1] if len(out) > 1 else ""  # the first line is the title: never continued
         broken = prev.endswith(("，", "、", "“")) or (len(prev) >= 30 and not prev.endswith(_SENTENCE_END))
-        if broken and heading_level(prev) == 0 and heading_level(line) == 0 and not _DATE_START.match(line):
+        # A heading line that carries a long sentence ("1. 强化政治建设。深入……") can be broken too.
+        short_heading = heading_level(prev) > 0 and len(prev) < 30
+        if broken and not short_heading and heading_level(line) == 0 and not _DATE_START.match(line):
             out[-1] = prev + line
         else:
             out.append(line)

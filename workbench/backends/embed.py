@@ -136,7 +136,7 @@ class SentenceTransformerEmbedder(Embedder):
                 f"无法加载模型目录 {path}：{exc}", "确认目录完整（权重、分词器、配置）。"
             ) from exc
         self.name = f"st:{path.resolve()}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(self._model.get_embedding_dimension() or 0)
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:
