@@ -102,16 +102,19 @@ def test_bad_files_are_reported_and_the_rest_ingested(wb: Workbench, samples: Pa
 def test_a_crash_mid_ingest_leaves_no_half_document_and_a_rerun_finishes(
     settings: Settings, samples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    settings = settings.model_copy(
+        update={"embed_batch": 2}
+    )  # write batches of 16 chunks: several for six documents
     wb = Workbench(settings, embedder=FakeEmbedder())
     calls = {"n": 0}
     original = Store.add_chunks
 
-    def crash_on_third_batch(self: Store, doc: Document, chunks: Sequence[Chunk], vectors: Vectors) -> None:
+    def crash_on_third_batch(self: Store, items: Sequence[tuple[Document, Chunk]], vectors: Vectors) -> None:
         calls["n"] += 1
-        if calls["n"] == 3:
-            original(self, doc, chunks, vectors)  # some chunks of this document are written…
+        if calls["n"] == 2:  # in the second write batch: the first batch's documents are complete
+            original(self, items, vectors)  # some chunks of these documents are written…
             raise KeyboardInterrupt  # …and then the process is stopped
-        original(self, doc, chunks, vectors)
+        original(self, items, vectors)
 
     monkeypatch.setattr(Store, "add_chunks", crash_on_third_batch)
     with pytest.raises(KeyboardInterrupt):
@@ -120,7 +123,7 @@ def test_a_crash_mid_ingest_leaves_no_half_document_and_a_rerun_finishes(
 
     survivor = Workbench(settings, embedder=FakeEmbedder())
     complete = survivor.list_documents()
-    assert len(complete) < N_SAMPLES
+    assert 0 < len(complete) < N_SAMPLES
     assert all(h.doc_id in {d.doc_id for d in complete} for h in survivor.search("党员", k=20))
 
     report = survivor.ingest([samples])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from workbench.metrics import first_rank, retrieval_metrics
 from workbench.retrieve import collapse, near_duplicate, rrf
 
 
@@ -40,3 +41,21 @@ def test_collapse_keeps_order_and_drops_repeats() -> None:
     ranked = [("1", "开展送教下乡四十一场次。"), ("2", "开展送教下乡四十一场次"), ("3", "组建学科指导团队。")]
     assert collapse(ranked, k=5) == ["1", "3"]
     assert collapse(ranked, k=1) == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("ranks", "expected"),
+    [
+        ([1, 1], {"hit@1": 1.0, "hit@5": 1.0, "mrr": 1.0, "n": 2}),
+        ([1, None], {"hit@1": 0.5, "hit@5": 0.5, "mrr": 0.5, "n": 2}),
+        ([2, 5, 6, None], {"hit@1": 0.0, "hit@5": 0.5, "mrr": (1 / 2 + 1 / 5 + 1 / 6) / 4, "n": 4}),
+        ([], {"hit@1": 0.0, "hit@5": 0.0, "mrr": 0.0, "n": 0}),
+    ],
+)
+def test_retrieval_metrics(ranks: list[int | None], expected: dict[str, float]) -> None:
+    assert retrieval_metrics(ranks) == pytest.approx(expected)
+
+
+def test_first_rank() -> None:
+    assert first_rank(["a", "b", "b"], "b") == 2
+    assert first_rank(["a"], "z") is None

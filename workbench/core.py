@@ -65,6 +65,7 @@ class Workbench:
                 self.settings.chunk_tokens,
                 int(self.settings.max_file_mb * 2**20),
                 self.settings.embed_batch,
+                flush_chunks=8 * self.settings.embed_batch,
             )
             report = ingester.run(walked, _tqdm_progress if progress else None)
             self._refresh_keyword(save=True)
