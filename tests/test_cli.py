@@ -81,3 +81,28 @@ def test_quickstart_builds_the_sample_library_once(
     assert main(["quickstart", "--store", store, "体检率"]) == 0
     second = capsys.readouterr().out
     assert "新增" not in second and "松林镇中心幼儿园" in second
+
+
+def test_check_json_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    facts = tmp_path / "facts.txt"
+    facts.write_text(
+        "2023年，学校党支部召开党员大会6次、支委会12次。共读《教育的情调》等3本书籍。", encoding="utf-8"
+    )
+    draft = tmp_path / "draft.txt"
+    draft.write_text("学校党支部召开党员大会6次。\n共读《教育的情调》等5本书籍。\n", encoding="utf-8")
+    code, report = _json(capsys, "check", "--source", str(facts), "--text", str(draft), "--lines", "--json")
+    assert code == 0 and isinstance(report, dict)
+    assert report["score"] == 0.5
+    first, second = report["claims"]
+    assert set(first) >= {"text", "start", "end", "verdict", "reason", "checks", "evidence"}
+    assert (first["verdict"], second["verdict"]) == ("supported", "unsupported")
+    text = draft.read_text(encoding="utf-8")
+    assert text[second["start"] : second["end"]] == second["text"]
+    assert [s["text"] for s in report["spans"]] == ["5本"]
+
+
+def test_check_needs_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    code, err = _json(capsys, "check", "--source", str(empty), "--text", str(empty), "--json")
+    assert code == 1 and isinstance(err, dict) and err["error"]

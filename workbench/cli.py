@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .check import CheckReport
 from .config import Settings
 from .core import Workbench
 from .errors import WorkbenchError
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common, filters], help="混合检索（向量 + 关键词）")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
+    p = sub.add_parser("check", parents=[common], help="核查稿件：每个数字、日期、名称是否有出处")
+    p.add_argument("--source", type=Path, action="append", required=True, help="事实材料或原文（可多次给出）")
+    p.add_argument("--text", type=Path, required=True, help="要核查的稿件")
+    p.add_argument("--lines", action="store_true", help="每个非空行是一条陈述")
     p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
     p.add_argument("query", nargs="?", default="主题党日活动")
     return parser
@@ -69,6 +74,18 @@ def _print_ingest(report: IngestReport) -> None:
         print(f"  · 跳过 {skip['path']}（{skip['reason']}）")
 
 
+_MARK = {"supported": "✓", "unsupported": "✗", "unverifiable": "?"}
+
+
+def _print_check(report: CheckReport) -> None:
+    for claim in report.claims:
+        print(f"{_MARK[claim.verdict]} {claim.text}")
+        if claim.verdict != "supported":
+            print(f"    {claim.reason}")
+    flagged = sum(c.verdict == "unsupported" for c in report.claims)
+    print(f"得分 {report.score:.2f}：{len(report.claims)} 条陈述，{flagged} 条无出处")
+
+
 def run(args: argparse.Namespace) -> Any:
     """Execute one command; returns the JSON-able result."""
     wb = Workbench(_settings(args))
@@ -96,6 +113,13 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_hits(hits)
         return [h.to_json() for h in hits]
+    if args.command == "check":
+        checked = wb.check(
+            wb.read_text(args.text, clean=False), [wb.read_text(s) for s in args.source], lines=args.lines
+        )
+        if not args.json:
+            _print_check(checked)
+        return checked.to_json()
     if args.command == "quickstart":
         if not wb.list_documents():
             print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .backends.embed import Embedder, make_embedder
+from .check import CheckReport, RuleChecker
 from .config import Settings
 from .errors import InputError, NotFoundError
 from .ingest import Ingester, walk
@@ -109,6 +110,23 @@ class Workbench:
             raise NotFoundError(f"库中没有文档“{doc_id}”")
         ordered = sorted(zip(metas, texts, strict=True), key=lambda mt: int(mt[0].get("index", 0)))
         return "\n".join(text for _, text in ordered)
+
+    # -- check ------------------------------------------------------------------------------------------
+    def check(self, text: str, sources: Sequence[str], lines: bool = False) -> CheckReport:
+        """Trace every claim of ``text`` to ``sources``: numbers, dates, names and direction words by rule."""
+        if not text.strip():
+            raise InputError("要核查的文本为空", "请粘贴或选择要核查的稿件。")
+        if not any(s.strip() for s in sources):
+            raise InputError("没有提供原文（事实材料）", "用 --source 给出事实材料或原报告。")
+        return RuleChecker(sources).check(text, lines=lines)
+
+    def read_text(self, path: str | Path, clean: bool = True) -> str:
+        """The text of one file as ingest would read it (``clean=False`` keeps it as written, for offsets)."""
+        from .cleaning import clean_text
+        from .reading import read_file
+
+        raw = read_file(Path(path), int(self.settings.max_file_mb * 2**20))
+        return clean_text(raw) if clean else raw
 
     # -- search -----------------------------------------------------------------------------------------
     def search(

@@ -1,0 +1,191 @@
+"""Names a report must not invent: people, places, organisations and quoted titles (《…》, “…”).
+
+Found by rules (organisation suffixes, quotes) plus jieba's part-of-speech tags for people and places. A
+name in a claim is backed when the source uses it as a name of its own — not merely as the tail of a longer
+name: "区教育局" is backed by a source that says "北仑区教育局" only if the source also says "区教育局" alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_ORG_SUFFIX = (
+    r"(?:教育局|教育委员会|教育工作委员会|教育工作党委|教育系统党委|教体局|人民政府|委员会|纪委|党委|党总支|党支部|"
+    r"工委|政府|中心|进修学校|职业学校|职高|中学|小学|学校|幼儿园|学院|大学|研究院|研究室|办公室|组织部|宣传部|"
+    r"教研室|医院|派出所|街道|社区|集团|协会|联合会|基金会|公司|部门|大队|中队|少先队|团委|工会|妇联)"
+)
+_ORG = re.compile(rf"[\u4e00-\u9fff]{{1,16}}{_ORG_SUFFIX}")
+_LEADING = frozenset(
+    [
+        "在",
+        "与",
+        "和",
+        "及",
+        "由",
+        "向",
+        "对",
+        "为",
+        "赴",
+        "到",
+        "从",
+        "经",
+        "据",
+        "是",
+        "了",
+        "的",
+        "把",
+        "被",
+        "将",
+        "等",
+        "并",
+        "同",
+        "跟",
+        "给",
+        "让",
+        "请",
+        "于",
+        "或",
+        "以",
+        "共",
+        "各",
+        "今年",
+        "近日",
+        "日前",
+        "召开",
+        "举行",
+        "参加",
+        "联合",
+    ]
+)
+_TITLE = re.compile(r"《[^《》\n]{1,40}》")
+_QUOTED = re.compile(r"“([^“”\n]{2,20})”")
+_PERSON_TAGS = {"nr", "nrfg", "nrt"}
+_PLACE_TAGS = {"ns", "nsf"}
+# jieba tags many words as person names; a real one starts with a common surname.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
+    "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
+    "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+# Generic words jieba sometimes tags as names in this genre.
+_NOT_NAMES = frozenset(
+    [
+        "党员",
+        "书记",
+        "校长",
+        "局长",
+        "主任",
+        "老师",
+        "教师",
+        "同志",
+        "支部",
+        "群众",
+        "学生",
+        "家长",
+        "中华",
+        "中国",
+        "全国",
+        "全省",
+        "全市",
+        "全区",
+        "全县",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    kind: str  # person | place | org | title | quote
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _posseg() -> Any:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+_CUT_AFTER = ("p", "u", "d", "c", "r", "m", "q", "t", "f", "x", "uj", "ul")
+_ENDS_ORG = re.compile(rf"{_ORG_SUFFIX}$")
+_PLACE_END = tuple("省市县区镇乡村州岛山湖江河路街")
+
+
+def _org_spans(candidate: str) -> list[tuple[str, int]]:
+    """Organisation names inside a regex match, as (name, offset in the match), with the verbs and function
+    words between them cut away ("北仑区教育局与北仑中学" → both; "全年召开支部" → none)."""
+    words = list(_posseg().cut(candidate))
+    out: list[tuple[str, int]] = []
+    segment, seg_start, pos = "", 0, 0
+    for i, (word, flag) in enumerate(words):
+        cut = (
+            flag.startswith(_CUT_AFTER)
+            or word in _LEADING
+            or (flag == "v" and i < len(words) - 1 and len(word) == 2)
+        )
+        if cut:
+            out.append((segment, seg_start))
+            segment, seg_start = "", pos + len(word)
+        else:
+            segment += word
+        pos += len(word)
+    out.append((segment, seg_start))
+    return [
+        (seg, at)
+        for seg, at in out
+        if len(seg) >= 3 and _ENDS_ORG.search(seg) and not re.fullmatch(_ORG_SUFFIX, seg)
+    ]
+
+
+def names(text: str) -> list[Name]:
+    """Names in the text with offsets; longer spans win over the shorter ones inside them."""
+    found: list[Name] = []
+    for m in _TITLE.finditer(text):
+        found.append(Name(m.group(0), "title", m.start(), m.end()))
+    for m in _QUOTED.finditer(text):
+        found.append(Name(m.group(1), "quote", m.start(1), m.end(1)))
+    for m in _ORG.finditer(text):
+        for org, at in _org_spans(m.group(0)):
+            found.append(Name(org, "org", m.start() + at, m.start() + at + len(org)))
+    pos = 0
+    for word, flag in _posseg().cut(text):
+        start = text.find(word, pos)
+        if start < 0:
+            continue
+        pos = start + len(word)
+        if len(word) < 2 or word in _NOT_NAMES:
+            continue
+        if flag in _PERSON_TAGS and word[0] in _SURNAMES and len(word) <= 4:
+            found.append(Name(word, "person", start, pos))
+        elif flag in _PLACE_TAGS and word.endswith(_PLACE_END):
+            found.append(Name(word, "place", start, pos))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    out: list[Name] = []
+    for n in found:
+        if out and n.start < out[-1].end and n.end <= out[-1].end and n.kind != "quote":
+            continue  # inside a longer name already taken
+        out.append(n)
+    return out
+
+
+def used_alone(name: str, source: str, source_names: list[Name]) -> bool:
+    """Does the source use ``name`` somewhere other than as the tail or middle of a longer name?"""
+    start = source.find(name)
+    while start >= 0:
+        end = start + len(name)
+        inside_longer = any(
+            n.start <= start and end <= n.end and (n.end - n.start) > len(name) and n.kind in ("org", "place")
+            for n in source_names
+        )
+        if not inside_longer:
+            return True
+        start = source.find(name, start + 1)
+    return False

@@ -1,0 +1,122 @@
+"""The deterministic checker: every number, date, name and direction word of a claim is traced to the sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from . import dates as dates_mod
+from . import numbers as numbers_mod
+from .claims import Span, sentences, split_claims
+from .names import names, used_alone
+from .polarity import flipped
+from .report import CheckReport, ClaimResult, Finding, score, verdict
+
+_NOISE = re.compile(r"[\W_]+")
+_MARKER = re.compile(
+    r"^\s*(?:[（(]?\d{1,2}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])"
+)
+
+
+def _norm(text: str) -> str:
+    return _NOISE.sub("", text)
+
+
+def _bigrams(text: str) -> set[str]:
+    s = _norm(text)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
+
+
+class RuleChecker:
+    """Built once per set of sources; ``check`` runs on any number of texts."""
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.source = "\n".join(sources)
+        self._norm_source = _norm(self.source)
+        self._sentences = [s for s in sentences(self.source) if len(_norm(s)) >= 2]
+        self._grams = [_bigrams(s) for s in self._sentences]
+        self._dates = dates_mod.dates(self.source)
+        spans = [(d.start, d.end) for d in self._dates]
+        self._quantities = numbers_mod.quantities(self.source, skip=spans)
+        self._names = names(self.source)
+
+    def evidence(self, claim: str, n: int = 2) -> list[tuple[float, str]]:
+        """Best source sentences by bigram overlap (share of the claim's bigrams found in the sentence)."""
+        grams = _bigrams(claim)
+        scored = sorted(
+            ((len(grams & g) / len(grams), s) for g, s in zip(self._grams, self._sentences, strict=True)),
+            key=lambda x: -x[0],
+        )
+        return scored[:n]
+
+    def check_claim(self, span: Span) -> ClaimResult:
+        text, base = span.text, span.start
+        findings: list[Finding] = []
+        verbatim = len(_norm(text)) >= 2 and _norm(text) in self._norm_source
+        best = self.evidence(text)
+        overlap = best[0][0] if best else 0.0
+        evidence = [s for _, s in best if _ > 0]
+        if not verbatim:
+            marker = _MARKER.match(text)
+            skip = [(0, marker.end())] if marker else []
+            claim_dates = dates_mod.dates(text)
+            for d in claim_dates:
+                ok = dates_mod.supports(self._dates, d)
+                findings.append(
+                    Finding(
+                        "date",
+                        "supported" if ok else "unsupported",
+                        d.text,
+                        base + d.start,
+                        base + d.end,
+                        f"日期“{d.text}”" + ("有出处" if ok else "在原文中找不到"),
+                    )
+                )
+            skip += [(d.start, d.end) for d in claim_dates]
+            for q in numbers_mod.quantities(text, skip=skip):
+                ok = any(numbers_mod.supports(s, q) for s in self._quantities)
+                findings.append(
+                    Finding(
+                        "number",
+                        "supported" if ok else "unsupported",
+                        q.text,
+                        base + q.start,
+                        base + q.end,
+                        f"数字“{q.text}”" + ("有出处" if ok else "在原文中找不到"),
+                    )
+                )
+            for name in names(text):
+                if any(f.start <= base + name.start < f.end for f in findings):
+                    continue  # a date or number inside a title is already judged
+                ok = used_alone(name.text, self.source, self._names)
+                findings.append(
+                    Finding(
+                        "name",
+                        "supported" if ok else "unsupported",
+                        name.text,
+                        base + name.start,
+                        base + name.end,
+                        f"名称“{name.text}”" + ("有出处" if ok else "在原文中找不到"),
+                    )
+                )
+            if evidence:
+                flip = flipped(text, evidence[0])
+                if flip:
+                    at = text.find(flip[0])
+                    findings.append(
+                        Finding(
+                            "polarity",
+                            "unsupported",
+                            flip[0],
+                            base + at,
+                            base + at + len(flip[0]),
+                            f"原文说“{flip[1]}”，这里说“{flip[0]}”",
+                        )
+                    )
+        result, reason = verdict(findings, overlap, verbatim)
+        checks = ["verbatim"] if verbatim else sorted({f.check for f in findings})
+        return ClaimResult(text, span.start, span.end, result, reason, checks, evidence, findings)
+
+    def check(self, text: str, lines: bool = False) -> CheckReport:
+        claims = [self.check_claim(span) for span in split_claims(text, lines=lines)]
+        return CheckReport(score([c.verdict for c in claims]), claims)
