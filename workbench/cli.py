@@ -17,6 +17,7 @@ from .errors import WorkbenchError
 from .types import DOC_TYPES, Hit, IngestReport
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+EVALS = Path(__file__).resolve().parent.parent / "evals"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", type=Path, action="append", required=True, help="事实材料或原文（可多次给出）")
     p.add_argument("--text", type=Path, required=True, help="要核查的稿件")
     p.add_argument("--lines", action="store_true", help="每个非空行是一条陈述")
+    p = sub.add_parser("eval", parents=[common], help="运行 evals/ 下的评测，未达阈值时退出码为 1")
+    p.add_argument("config", nargs="?", type=Path, default=EVALS / "config.toml")
+    p.add_argument("--quick", action="store_true", help="快速评测（CI 用）")
+    p.add_argument("--html", type=Path, help="写出给人看的 HTML 报告")
     p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
     p.add_argument("query", nargs="?", default="主题党日活动")
     return parser
@@ -86,6 +91,14 @@ def _print_check(report: CheckReport) -> None:
     print(f"得分 {report.score:.2f}：{len(report.claims)} 条陈述，{flagged} 条无出处")
 
 
+class _Failed(Exception):
+    """An eval that ran but missed a threshold: print the result, exit 1."""
+
+    def __init__(self, result: dict[str, Any]) -> None:
+        super().__init__("thresholds missed")
+        self.result = result
+
+
 def run(args: argparse.Namespace) -> Any:
     """Execute one command; returns the JSON-able result."""
     wb = Workbench(_settings(args))
@@ -120,6 +133,20 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_check(checked)
         return checked.to_json()
+    if args.command == "eval":
+        from .evalreport import html_report
+        from .evalrun import run_eval
+
+        result = run_eval(args.config, quick=args.quick)
+        if args.html:
+            args.html.write_text(html_report(result), encoding="utf-8")
+        if not args.json:
+            for key, t in result["thresholds"].items():
+                print(f"{'✓' if t['passed'] else '✗'} {key} = {t['value']}（阈值 {t['min']}）")
+            print("通过" if result["passed"] else "未通过", f"（{result['seconds']} 秒）")
+        if not result["passed"]:
+            raise _Failed(result)
+        return result
     if args.command == "quickstart":
         if not wb.list_documents():
             print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)
@@ -135,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         result = run(args)
+    except _Failed as failed:
+        if getattr(args, "json", False):
+            print(json.dumps(failed.result, ensure_ascii=False, indent=1))
+        return 1
     except WorkbenchError as exc:
         if getattr(args, "json", False):
             print(json.dumps({"error": exc.message, "hint": exc.hint}, ensure_ascii=False))

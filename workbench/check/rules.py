@@ -13,6 +13,7 @@ from .polarity import flipped
 from .report import CheckReport, ClaimResult, Finding, score, verdict
 
 _NOISE = re.compile(r"[\W_]+")
+LOCAL = 5  # evidence sentences whose numbers and dates may back a claim
 _MARKER = re.compile(
     r"^\s*(?:[（(]?\d{1,2}[)）.、．]|[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])"
 )
@@ -35,19 +36,25 @@ class RuleChecker:
         self._norm_source = _norm(self.source)
         self._sentences = [s for s in sentences(self.source) if len(_norm(s)) >= 2]
         self._grams = [_bigrams(s) for s in self._sentences]
-        self._dates = dates_mod.dates(self.source)
-        spans = [(d.start, d.end) for d in self._dates]
-        self._quantities = numbers_mod.quantities(self.source, skip=spans)
+        # Facts per sentence: a claim's numbers and dates must match those of its evidence, not any in the source
+        # (swapping in a figure from another paragraph is the commonest way a draft goes wrong).
+        self._dates = [dates_mod.dates(s) for s in self._sentences]
+        self._quantities = [
+            numbers_mod.quantities(s, skip=[(d.start, d.end) for d in ds])
+            for s, ds in zip(self._sentences, self._dates, strict=True)
+        ]
+        # The title and opening set the report's period: a year stated there backs a year anywhere.
+        self._opening_years = {d.year for ds in self._dates[:3] for d in ds if d.year and not d.month}
         self._names = names(self.source)
 
-    def evidence(self, claim: str, n: int = 2) -> list[tuple[float, str]]:
-        """Best source sentences by bigram overlap (share of the claim's bigrams found in the sentence)."""
+    def evidence(self, claim: str, n: int = LOCAL) -> list[tuple[float, int]]:
+        """Best source sentences as (overlap, index): the share of the claim's bigrams found in each."""
         grams = _bigrams(claim)
         scored = sorted(
-            ((len(grams & g) / len(grams), s) for g, s in zip(self._grams, self._sentences, strict=True)),
+            ((len(grams & g) / len(grams), i) for i, g in enumerate(self._grams)),
             key=lambda x: -x[0],
         )
-        return scored[:n]
+        return [(o, i) for o, i in scored[:n] if o > 0]
 
     def check_claim(self, span: Span) -> ClaimResult:
         text, base = span.text, span.start
@@ -55,13 +62,19 @@ class RuleChecker:
         verbatim = len(_norm(text)) >= 2 and _norm(text) in self._norm_source
         best = self.evidence(text)
         overlap = best[0][0] if best else 0.0
-        evidence = [s for _, s in best if _ > 0]
+        # Only sentences nearly as close as the best one: in a short source the fifth-best is unrelated.
+        local = [i for o, i in best if o >= max(0.3, 0.6 * overlap)] or [i for _, i in best[:1]]
+        evidence = [self._sentences[i] for i in local[:2]]
+        local_dates = [d for i in local for d in self._dates[i]]
+        local_quantities = [q for i in local for q in self._quantities[i]]
         if not verbatim:
             marker = _MARKER.match(text)
             skip = [(0, marker.end())] if marker else []
             claim_dates = dates_mod.dates(text)
             for d in claim_dates:
-                ok = dates_mod.supports(self._dates, d)
+                ok = dates_mod.supports(local_dates, d) or (
+                    d.year in self._opening_years and d.month is None and not d.period
+                )
                 findings.append(
                     Finding(
                         "date",
@@ -74,7 +87,7 @@ class RuleChecker:
                 )
             skip += [(d.start, d.end) for d in claim_dates]
             for q in numbers_mod.quantities(text, skip=skip):
-                ok = any(numbers_mod.supports(s, q) for s in self._quantities)
+                ok = any(numbers_mod.supports(s, q) for s in local_quantities)
                 findings.append(
                     Finding(
                         "number",

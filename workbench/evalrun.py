@@ -1,0 +1,119 @@
+"""``workbench eval``: run the datasets under evals/, compare with thresholds, write JSON and HTML reports."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .check import RuleChecker
+from .config import Settings
+from .errors import ConfigError
+from .evaluate import balanced_accuracy_for, faithfulness_metrics
+from .metrics import first_rank, retrieval_metrics
+
+SUPPORTED_KINDS = ("original", "shortened", "number_cn", "synonym")
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ConfigError(f"找不到评测集 {path}", "先运行 evals/ 下的生成脚本，或检查 config.toml 中的路径。")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_faithfulness(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Metrics and per-item results of the checker on {source, claim, label, kind} items."""
+    checkers: dict[str, RuleChecker] = {}
+    flags: list[bool] = []
+    items = []
+    t0 = time.perf_counter()
+    for row in rows:
+        checker = checkers.get(row["source"]) or checkers.setdefault(
+            row["source"], RuleChecker([row["source"]])
+        )
+        claim = checker.check(row["claim"], lines=True).claims[0]
+        flags.append(claim.verdict == "unsupported")
+        items.append(
+            {
+                **{k: row[k] for k in ("claim", "label", "kind")},
+                "verdict": claim.verdict,
+                "reason": claim.reason,
+                "evidence": claim.evidence[:1],
+            }
+        )
+    seconds = time.perf_counter() - t0
+    metrics = faithfulness_metrics([r["label"] for r in rows], flags, [r["kind"] for r in rows])
+    metrics["balanced_accuracy_number_date"] = balanced_accuracy_for(
+        metrics, ["number", "date"], SUPPORTED_KINDS
+    )
+    metrics["verbatim_false_flags"] = sum(
+        f for f, r in zip(flags, rows, strict=True) if r["kind"] == "original"
+    )
+    metrics["claims_per_second"] = round(len(rows) / seconds, 1) if seconds else 0.0
+    return metrics, items
+
+
+def run_retrieval(rows: list[dict[str, Any]], corpus: Path, embedder: str) -> dict[str, Any]:
+    """hit@1/hit@5/MRR of hybrid search over a fresh library of ``corpus``."""
+    from .core import Workbench
+
+    with tempfile.TemporaryDirectory() as home:
+        wb = Workbench(Settings(home=Path(home), embedder=embedder))
+        wb.ingest([corpus], progress=False)
+        name_of = {d.doc_id: Path(p).name for d in wb.list_documents() for p in d.paths}
+        ranks = []
+        for row in rows:
+            docs = list(dict.fromkeys(name_of.get(h.doc_id, "") for h in wb.search(row["query"], k=10)))
+            ranks.append(first_rank(docs, row["doc"]))
+    return {k: round(v, 4) for k, v in retrieval_metrics(ranks).items()}
+
+
+def thresholds_passed(result: dict[str, Any], thresholds: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Each threshold "section.metric" → {value, min, passed}; a missing value fails."""
+    out = {}
+    for key, minimum in thresholds.items():
+        section, _, metric = key.partition(".")
+        value = result.get(section, {}).get(metric)
+        out[key] = {"value": value, "min": minimum, "passed": value is not None and value >= minimum}
+    return out
+
+
+def run_eval(config_path: Path, quick: bool = False, embedder: str | None = None) -> dict[str, Any]:
+    """Run what the config names; the result has "passed" and, under "worst", the items people should read."""
+    try:
+        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"无法读取评测配置 {config_path}：{exc}") from exc
+    base = config_path.parent
+    result: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    faith_cfg = config.get("faithfulness", {})
+    if faith_cfg:
+        rows = _jsonl(base / faith_cfg["dataset"])
+        if quick:
+            rows = rows[:: max(1, int(faith_cfg.get("quick_every", 2)))]
+        metrics, items = run_faithfulness(rows)
+        result["faithfulness"] = metrics
+        result["worst"] = [
+            i for i in items if (i["verdict"] == "unsupported") != (i["label"] == "unsupported")
+        ]
+    retr_cfg = config.get("retrieval", {})
+    if retr_cfg:
+        chosen = embedder or ("fake" if quick else retr_cfg.get("embedder", "e5-small"))
+        rows = _jsonl(base / retr_cfg["dataset"])
+        result["retrieval"] = {
+            **run_retrieval(rows, (base / retr_cfg["corpus"]).resolve(), chosen),
+            "embedder": chosen,
+        }
+    result["summaries"] = None  # needs the drafting/condensing LLM (not in this release)
+    result["drafts"] = None
+    thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+    if quick:
+        thresholds.update({k: float(v) for k, v in config.get("quick_thresholds", {}).items()})
+    result["thresholds"] = thresholds_passed(result, thresholds)
+    result["passed"] = all(t["passed"] for t in result["thresholds"].values())
+    result["seconds"] = round(time.perf_counter() - t0, 2)
+    return result
