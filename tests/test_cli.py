@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import pytest
 
 from workbench.cli import main
@@ -106,3 +107,53 @@ def test_check_needs_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     empty.write_text("   \n", encoding="utf-8")
     code, err = _json(capsys, "check", "--source", str(empty), "--text", str(empty), "--json")
     assert code == 1 and isinstance(err, dict) and err["error"]
+
+
+def test_draft_and_condense_json(
+    tmp_path: Path, samples: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_LLM", "fake")
+    store = str(tmp_path / "lib")
+    assert main(["ingest", str(samples), "--store", store, "--json"]) == 0
+    capsys.readouterr()
+    facts = tmp_path / "facts.txt"
+    facts.write_text("2024年5月，支部组织党员参观纪念馆，共28人参加。", encoding="utf-8")
+    out = tmp_path / "draft.docx"
+    code, draft = _json(
+        capsys,
+        "draft",
+        "--type",
+        "活动简报",
+        "--facts",
+        str(facts),
+        "--store",
+        store,
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert code == 0 and isinstance(draft, dict)
+    assert set(draft) >= {
+        "text",
+        "precedents",
+        "seconds",
+        "first_token_seconds",
+        "prompt_tokens",
+        "tokens",
+        "check",
+    }
+    assert draft["precedents"][0]["title"].endswith("活动简报")
+    assert docx.Document(str(out)).paragraphs[0].text.startswith("2024年5月")
+    code, summary = _json(
+        capsys,
+        "condense",
+        str(samples / "云溪县教育局2024年工作要点.md"),
+        "--chars",
+        "200",
+        "--store",
+        store,
+        "--json",
+    )
+    assert code == 0 and isinstance(summary, dict)
+    assert set(summary) >= {"summary", "chars", "seconds", "source_chars", "check"}
+    assert 170 <= summary["chars"] <= 230

@@ -14,6 +14,7 @@ from .check import CheckReport
 from .config import Settings
 from .core import Workbench
 from .errors import WorkbenchError
+from .export import export
 from .types import DOC_TYPES, Hit, IngestReport
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -43,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", type=Path, action="append", required=True, help="事实材料或原文（可多次给出）")
     p.add_argument("--text", type=Path, required=True, help="要核查的稿件")
     p.add_argument("--lines", action="store_true", help="每个非空行是一条陈述")
+    p = sub.add_parser("draft", parents=[common], help="按本期事实起草（参考库中范文的写法）")
+    p.add_argument("--type", required=True, choices=DOC_TYPES)
+    p.add_argument("--facts", required=True, type=Path, help="事实材料文件：时间、数字、人名、活动……")
+    p.add_argument("--unit", default="")
+    p.add_argument("--period", default="")
+    p.add_argument("--precedents", default="", help="指定范文的文档编号，逗号分隔")
+    p.add_argument("--out", type=Path, help="导出为 .docx / .md / .txt")
+    p = sub.add_parser("condense", parents=[common], help="把长报告压缩成指定字数的摘要")
+    p.add_argument("source", help="文件路径或库中的文档编号")
+    p.add_argument("--chars", type=int, default=800)
+    p.add_argument("--out", type=Path)
     p = sub.add_parser("eval", parents=[common], help="运行 evals/ 下的评测，未达阈值时退出码为 1")
     p.add_argument("config", nargs="?", type=Path, default=EVALS / "config.toml")
     p.add_argument("--quick", action="store_true", help="快速评测（CI 用）")
@@ -77,6 +89,10 @@ def _print_ingest(report: IngestReport) -> None:
         print(f"  ✗ {err['path']}：{err['error']} —— {err['hint']}")
     for skip in report.skipped:
         print(f"  · 跳过 {skip['path']}（{skip['reason']}）")
+
+
+def _echo(piece: str) -> None:
+    print(piece, end="", flush=True)
 
 
 _MARK = {"supported": "✓", "unsupported": "✗", "unverifiable": "?"}
@@ -133,6 +149,32 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_check(checked)
         return checked.to_json()
+    if args.command == "draft":
+        pinned = [d.strip() for d in args.precedents.split(",") if d.strip()]
+        stream = None if args.json else _echo
+        draft = wb.draft(
+            args.type, wb.read_text(args.facts, clean=False), args.unit, args.period, pinned, on_token=stream
+        )
+        if not args.json and draft.check:
+            print()
+            _print_check(draft.check)
+        if args.out:
+            export(draft.text, args.out)
+        return draft.to_json()
+    if args.command == "condense":
+        path = Path(args.source)
+        if path.exists():
+            text, title = wb.read_text(path), path.stem
+        else:
+            text, title = wb.document_text(args.source), args.source
+        summary = wb.condense(text, args.chars, title, on_token=None if args.json else _echo)
+        if not args.json:
+            print(f"\n（{summary.chars} 字，原文 {summary.source_chars} 字，{summary.seconds:.1f} 秒）")
+            if summary.check:
+                _print_check(summary.check)
+        if args.out:
+            export(summary.summary, args.out)
+        return summary.to_json()
     if args.command == "eval":
         from .evalreport import html_report
         from .evalrun import run_eval

@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     embedder: str = Field(default="e5-small", description="e5-small | use-m | st:<dir> | openai:<url> | fake")
     embed_model: str = Field(default="", description="model name sent to an openai:<url> embeddings server")
     api_key: str = Field(default="", description="key for openai:<url> servers")
+    llm: str = Field(
+        default="local", description="local | local:qwen-0.5b | local:<file.gguf> | openai:<url> | fake"
+    )
+    llm_model: str = Field(default="", description="model name sent to an openai:<url> chat server")
+    n_ctx: int = Field(default=4096, ge=512, le=32768, description="context window of a local model")
+    precedents: int = Field(default=2, ge=0, le=8, description="precedents shown to the model per draft")
+    precedent_tokens: int = Field(default=300, ge=0, description="model tokens for all precedent outlines")
+    condense_tokens: int = Field(
+        default=900, ge=100, description="model tokens of source sentences per summary"
+    )
+    max_tokens: int = Field(default=900, ge=16, description="model tokens a draft may have")
     chunk_tokens: int = Field(default=256, ge=32, le=2048, description="cl100k tokens per chunk at most")
     max_file_mb: float = Field(default=50.0, gt=0, description="files larger than this are refused")
     embed_batch: int = Field(default=32, ge=1, le=1024)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .backends.embed import Embedder, make_embedder
+from .backends.llm import LLM, Message, make_llm
 from .check import CheckReport, RuleChecker
+from .condense import MAP_REDUCE_CHARS, Summary, char_count, fit_length, select, split_top_sections
 from .config import Settings
+from .draft import Draft, Precedent, generate, messages_for, outline, trim_repetition, unique_docs
 from .errors import InputError, NotFoundError
 from .ingest import Ingester, walk
 from .keyword import KeywordIndex, doc_set_stamp
+from .prompts import load
 from .retrieve import collapse, rrf
 from .store import Store, build_where
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
@@ -33,9 +38,12 @@ def _tqdm_progress(items: Iterable[Path], total: int) -> Iterable[Path]:
 class Workbench:
     """A library of precedent reports: ingest, list, remove, search (drafting builds on these)."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, llm: LLM | None = None
+    ) -> None:
         self.settings = settings or Settings()
         self._embedder = embedder
+        self._llm = llm
         self._store: Store | None = None
         self._keyword: KeywordIndex | None = None
         self._keyword_count = -1
@@ -47,6 +55,12 @@ class Workbench:
         if self._embedder is None:
             self._embedder = make_embedder(self.settings)
         return self._embedder
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            self._llm = make_llm(self.settings)
+        return self._llm
 
     @property
     def store(self) -> Store:
@@ -110,6 +124,94 @@ class Workbench:
             raise NotFoundError(f"库中没有文档“{doc_id}”")
         ordered = sorted(zip(metas, texts, strict=True), key=lambda mt: int(mt[0].get("index", 0)))
         return "\n".join(text for _, text in ordered)
+
+    # -- draft and condense -------------------------------------------------------------------------
+    def precedents(
+        self, doc_type: str, facts: str, pinned: Sequence[str] = (), exclude: Sequence[str] = ()
+    ) -> list[Precedent]:
+        """Precedents for a draft: the pinned ones, else the most similar of the same type, then any type."""
+        records = self.store.records()
+        if pinned:
+            missing = [d for d in pinned if d not in records]
+            if missing:
+                raise NotFoundError(f"库中没有范文 {'、'.join(missing)}")
+            ids = list(pinned)
+        else:
+            query = f"{doc_type} {facts.strip()[:300]}"
+            ids = unique_docs(self.search(query, k=10, type=doc_type)) if records else []
+            if len(ids) < self.settings.precedents and records:
+                ids += [d for d in unique_docs(self.search(query, k=10)) if d not in ids]
+            ids = [d for d in ids if d not in exclude][: self.settings.precedents]
+        each = self.settings.precedent_tokens // max(1, len(ids))
+        return [
+            Precedent(d, records[d].title, outline(self.document_text(d), each, self.llm.count_tokens))
+            for d in ids
+        ]
+
+    def draft(
+        self,
+        doc_type: str,
+        facts: str,
+        unit: str = "",
+        period: str = "",
+        pinned: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        on_token: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Draft:
+        """A draft in the style of similar precedents, using only ``facts``; checked against them."""
+        _check_type(doc_type)
+        if not facts.strip():
+            raise InputError("没有提供本期事实", "请写下本期的时间、数字、人名、活动等事实，每行一条。")
+        chosen = self.precedents(doc_type, facts, pinned, exclude)
+        messages = messages_for(doc_type, facts, unit, period, chosen)
+        start = time.perf_counter()
+        text, first, _, stopped = generate(self.llm, messages, self.settings.max_tokens, on_token, cancelled)
+        seconds = time.perf_counter() - start
+        text = trim_repetition(text)
+        prompt_tokens = sum(self.llm.count_tokens(m["content"]) for m in messages)
+        draft = Draft(
+            text, chosen, seconds, first, prompt_tokens, self.llm.count_tokens(text), stopped=stopped
+        )
+        if text:
+            draft.check = self.check(text, [facts, unit, period])
+        return draft
+
+    def condense(
+        self,
+        text: str,
+        chars: int = 800,
+        title: str = "",
+        on_token: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Summary:
+        """A summary of about ``chars`` characters (±15 %), written from the report's salient sentences."""
+        if chars < 50:
+            raise InputError("摘要字数太少", "请给出至少 50 字。")
+        if not text.strip():
+            raise InputError("要压缩的报告为空")
+        start = time.perf_counter()
+        count = self.llm.count_tokens
+        if len(text) > MAP_REDUCE_CHARS:  # far beyond 60 KB: condense each top-level section first
+            parts = split_top_sections(text)
+            per = max(120, 3 * chars // max(1, len(parts)))
+            text = "\n".join(self.condense(p, per).summary for p in parts)
+        chosen = select(text, self.settings.condense_tokens, count)
+        excerpt = "\n".join(s.text for s in chosen)
+        prompt = load("condense").render(chars=str(chars), title=title or "报告", excerpt=excerpt)
+        messages: list[Message] = [
+            {"role": "system", "content": load("system").render()},
+            {"role": "user", "content": prompt},
+        ]
+        written, first, _, _ = generate(self.llm, messages, int(chars * 1.6) + 64, on_token, cancelled)
+        extras = [s.text for s in sorted(chosen, key=lambda s: -s.score) if not s.heading]
+        summary = fit_length(trim_repetition(written), chars, extras)
+        result = Summary(
+            summary, char_count(summary), time.perf_counter() - start, len(text), first, excerpt.split("\n")
+        )
+        if summary:
+            result.check = self.check(summary, [text])
+        return result
 
     # -- check ------------------------------------------------------------------------------------------
     def check(self, text: str, sources: Sequence[str], lines: bool = False) -> CheckReport:

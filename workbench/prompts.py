@@ -1,0 +1,74 @@
+"""Prompts live in prompts/*.md, each declaring its variables; rendering is strict.
+
+A file starts with a header block::
+
+    ---
+    variables: doc_type, facts
+    ---
+    正文，用 {doc_type} 和 {facts} 占位；字面的花括号写成 {{ }}。
+
+The body's placeholders must be exactly the declared variables, and a render with a missing or extra
+variable is an error: a typo in a prompt fails a test instead of silently sending "{fatcs}" to the model.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ConfigError
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+class PromptError(ConfigError):
+    """A prompt file is malformed, or was rendered with the wrong variables."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    variables: frozenset[str]
+    body: str
+
+    def render(self, **values: str) -> str:
+        given = set(values)
+        if given != self.variables:
+            missing = sorted(self.variables - given)
+            extra = sorted(given - self.variables)
+            raise PromptError(f"提示词 {self.name}：缺少变量 {missing}，多余变量 {extra}")
+        return self.body.format(**values)
+
+
+def parse(name: str, text: str) -> Prompt:
+    if not text.startswith("---\n"):
+        raise PromptError(f"提示词 {name} 缺少开头的 --- 变量声明")
+    header, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        raise PromptError(f"提示词 {name} 的变量声明没有以 --- 结束")
+    declared: set[str] = set()
+    for line in header.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "variables":
+            declared = {v.strip() for v in value.split(",") if v.strip()}
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(body) if field is not None}
+    except ValueError as exc:
+        raise PromptError(f"提示词 {name} 的花括号不成对：{exc}") from exc
+    if used != declared:
+        raise PromptError(f"提示词 {name}：声明的变量 {sorted(declared)} 与正文使用的 {sorted(used)} 不一致")
+    return Prompt(name, frozenset(declared), body.strip() + "\n")
+
+
+@lru_cache(maxsize=64)
+def load(name: str, directory: Path = PROMPTS) -> Prompt:
+    path = directory / f"{name}.md"
+    if not path.is_file():
+        raise PromptError(f"找不到提示词文件 {path}")
+    return parse(name, path.read_text(encoding="utf-8"))
+
+
+def names(directory: Path = PROMPTS) -> list[str]:
+    return sorted(p.stem for p in directory.glob("*.md"))
