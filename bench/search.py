@@ -43,22 +43,25 @@ def build_scale_store(replicas: int) -> Settings:
     for r in range(replicas):
         jitter = vectors + rng.normal(0, 0.01, vectors.shape).astype(np.float32)
         jitter /= np.linalg.norm(jitter, axis=1, keepdims=True)
+        items: list[tuple[Document, Chunk]] = []
+        rows_all: list[int] = []
+        new_records = []
         for doc_id, rows in by_doc.items():
             rec = records[doc_id]
             new_id = f"{doc_id}-{r:03d}"
             doc = Document(new_id, "", rec.title, rec.type, rec.unit, rec.date, f"replica-{r}/{doc_id}")
-            chunks = [
-                Chunk(
-                    new_id,
-                    int(got["metadatas"][i]["index"]),
-                    got["documents"][i],
-                    tuple(filter(None, str(got["metadatas"][i]["heading"]).split(" > "))),
-                )
-                for i in rows
-            ]
-            record = DocRecord(new_id, rec.title, rec.type, rec.unit, rec.date, len(chunks), "complete", {})
-            dst.add_chunks([(doc, c) for c in chunks], jitter[rows])
-            dst.put_records([record])
+            for i in rows:
+                meta = got["metadatas"][i]
+                heading = tuple(filter(None, str(meta["heading"]).split(" > ")))
+                items.append((doc, Chunk(new_id, int(meta["index"]), got["documents"][i], heading)))
+            rows_all += rows
+            new_records.append(
+                DocRecord(new_id, rec.title, rec.type, rec.unit, rec.date, len(rows), "complete", {})
+            )
+        dst.add_chunks(
+            items, jitter[rows_all]
+        )  # one replica per write batch: each Chroma write costs a commit
+        dst.put_records(new_records)
     return settings
 
 

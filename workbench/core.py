@@ -263,7 +263,8 @@ class Workbench:
             for cid, (text, meta) in self.store.get_chunks([c for c, _ in hits if c not in texts]).items():
                 texts[cid], metas[cid] = text, meta
         complete = keyword.docs  # only complete documents are in the keyword index
-        fused = rrf(rankings)
+        weights = [1.0, self.settings.keyword_weight] if mode == "hybrid" else [1.0]
+        fused = rrf(rankings, weights=weights[: len(rankings)])
         ranked = sorted(
             (cid for cid in fused if cid in texts and str(metas[cid].get("doc_id")) in complete),
             key=lambda c: -fused[c],

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..config import Settings
 from ..errors import ConfigError, ModelError
 
@@ -151,8 +153,10 @@ class LocalLLM(LLM):
         with self._lock:
             self._llm.reset()
             self._llm.eval(tokens)
-            logits = self._llm.scores[self._llm.n_tokens - 1]
-        yes, no = float(logits[self._yes]), float(logits[self._no])
+            # llama-cpp-python keeps no logits unless every position's are kept (logits_all); the context
+            # still holds the last position's, which is all a one-token answer needs.
+            logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),))
+            yes, no = float(logits[self._yes]), float(logits[self._no])
         top = max(yes, no)
         return math.exp(yes - top) / (math.exp(yes - top) + math.exp(no - top))
 
