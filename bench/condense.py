@@ -37,7 +37,7 @@ def main() -> None:
     )
     docs = [load_document(p, 10**7).text for p in sorted((ROOT / "samples").iterdir()) if p.is_file()]
     longest = max(docs, key=len)
-    big_parts = []
+    big_parts: list[str] = []
     i = 0
     while sum(len(p.encode()) for p in big_parts) < 60_000:
         big_parts.append(docs[i % len(docs)].replace("2023年", f"{2000 + i % 24}年"))

@@ -107,7 +107,7 @@ class LocalLLM(LLM):
         if not model_path.is_file():
             raise ModelError(f"找不到模型文件 {model_path}", "检查 WORKBENCH_LLM 的路径。")
         try:
-            self._llm = Llama(
+            self._llm: Any = Llama(  # Any: its typed-dict message types add nothing here
                 model_path=str(model_path),
                 n_ctx=n_ctx,
                 n_threads=threads or os.cpu_count() or 2,
@@ -169,8 +169,10 @@ class OpenAILLM(LLM):
             from langchain_openai import ChatOpenAI
         except ImportError as exc:
             raise ModelError("缺少 langchain-openai", "pip install langchain-openai") from exc
+        from pydantic import SecretStr
+
         self._chat = ChatOpenAI(
-            base_url=base_url, model=model, api_key=api_key or "none", max_retries=2, timeout=120
+            base_url=base_url, model=model, api_key=SecretStr(api_key or "none"), max_retries=2, timeout=120
         )
         self.name = f"openai:{base_url}#{model}"
 
