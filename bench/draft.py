@@ -29,6 +29,9 @@ FACTS = """2024年上半年，学校党支部召开支部党员大会3次、支�
 下半年打算：完善党员积分管理，争创县级党建示范校。"""
 
 
+WARM_FACTS = "2023年3月，团支部组织团员到敬老院开展志愿服务，共15人参加。"
+
+
 def raw_rate(llm: LocalLLM, messages: list[dict[str, str]], max_tokens: int) -> tuple[float, float, int]:
     """(first-token seconds, tokens/s after the first, tokens) for raw llama-cpp-python."""
     start = time.perf_counter()
@@ -67,17 +70,14 @@ def main() -> None:
         )
         wb = Workbench(settings, embedder=FakeEmbedder(), llm=llm)
         wb.ingest([ROOT / "samples"], progress=False)
-        wb.draft(
-            "工作总结", FACTS, "青禾县实验小学党支部", "2024年上半年"
-        )  # warm: system prompt into the KV cache
+        # Warm with other facts: the KV cache then holds the fixed system prompt, as it does for a user who
+        # drafts again; the new facts and precedents are read afresh.
+        wb.draft("活动简报", WARM_FACTS, "某校团支部", "2023年")
         stamps: list[float] = []
-        draft = wb.draft(
-            "工作总结", FACTS + "\n", "青禾县实验小学党支部", "2024年上半年", on_token=_stamp(stamps)
-        )
+        draft = wb.draft("工作总结", FACTS, "青禾县实验小学党支部", "2024年上半年", on_token=_stamp(stamps))
+        wb.draft("活动简报", WARM_FACTS, "某校团支部", "2023年")  # the raw run starts from the same cache
         ours = (len(stamps) - 1) / max(1e-9, stamps[-1] - stamps[0]) if len(stamps) > 1 else 0.0
-        messages = messages_for(
-            "工作总结", FACTS + " ", "青禾县实验小学党支部", "2024年上半年", draft.precedents
-        )
+        messages = messages_for("工作总结", FACTS, "青禾县实验小学党支部", "2024年上半年", draft.precedents)
         raw_first, raw, _ = raw_rate(llm, messages, max_tokens)
         results["runs"].append(
             {
@@ -89,6 +89,7 @@ def main() -> None:
                 "tokens_per_s": round(ours, 1),
                 "raw_tokens_per_s": round(raw, 1),
                 "ratio_to_raw": round(ours / raw, 3) if raw else None,
+                "check_seconds": round(draft.extra.get("check_seconds", 0.0), 2),
                 "unsupported_spans": len(draft.check.unsupported_spans) if draft.check else None,
             }
         )

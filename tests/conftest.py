@@ -16,7 +16,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "store", embedder="fake", model_dir=tmp_path / "models")
+    return Settings(home=tmp_path / "store", embedder="fake", llm="fake", model_dir=tmp_path / "models")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from workbench.check import RuleChecker
 from workbench.check.claims import split_claims
 from workbench.check.dates import dates
 from workbench.check.dates import supports as date_supports
+from workbench.check.judge import calibrate, judge_open_claims
 from workbench.check.names import names, used_alone
 from workbench.check.numbers import Quantity, chinese_to_number, quantities
 from workbench.check.numbers import supports as number_supports
@@ -229,3 +230,38 @@ def test_unsupported_spans_point_at_the_fact() -> None:
     assert text[span.start : span.end] == "45篇" and span.check == "number"
     assert report.score == 0.5
     assert report.to_json()["spans"][0]["text"] == "45篇"
+
+
+@pytest.mark.parametrize(
+    ("probs", "labels", "threshold", "ba"),
+    [
+        ([0.9, 0.8, 0.2, 0.1], [True, True, False, False], 0.8, 1.0),
+        (
+            [0.3, 0.25, 0.2, 0.05],
+            [True, True, False, False],
+            0.25,
+            1.0,
+        ),  # a model biased to 否 still separates
+        ([0.9, 0.2, 0.8, 0.1], [True, True, False, False], 0.2, 0.75),  # ties: the lowest threshold
+        ([0.5, 0.5], [True, True], 0.5, 0.0),  # no negatives: nothing to calibrate
+    ],
+)
+def test_calibrate(probs: list[float], labels: list[bool], threshold: float, ba: float) -> None:
+    assert calibrate(probs, labels) == (threshold, ba)
+
+
+def test_judge_decides_only_open_claims() -> None:
+    from workbench.backends.llm import FakeLLM
+
+    llm = FakeLLM()
+    llm.probabilities.extend([0.9, 0.1])
+    report = RuleChecker([SOURCE]).check(
+        "学校还开展了丰富多彩的活动。撰写心得体会45篇。学校的活动受到家长好评。"
+    )
+    judged = judge_open_claims(report, llm, threshold=0.5)
+    assert [c.verdict for c in judged.claims] == ["supported", "unsupported", "unsupported"]
+    assert "judge" in judged.claims[0].checks and "judge" not in judged.claims[1].checks
+    assert len(llm.prompts) == 2  # the rules decided the middle claim: no model call for it
+    system, user = llm.prompts[0]
+    assert system["role"] == "system"  # shared with drafting: a local model keeps it in its KV cache
+    assert "陈述：学校还开展了丰富多彩的活动。" in user["content"] and "依据：" in user["content"]

@@ -12,8 +12,9 @@ from workbench.cli import main
 
 
 @pytest.fixture(autouse=True)
-def _fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_backends(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_EMBEDDER", "fake")
+    monkeypatch.setenv("WORKBENCH_LLM", "fake")
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:

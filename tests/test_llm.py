@@ -79,3 +79,17 @@ def test_fake_llm_queues_and_records() -> None:
     assert llm.yes_probability(msgs) == 0.9 and llm.yes_probability(msgs) == 0.5
     assert len(llm.prompts) == 4
     assert isinstance(make_llm(Settings(llm="fake")), FakeLLM)
+
+
+@pytest.mark.parametrize(
+    ("llm", "explicit", "expected"),
+    [
+        ("local", None, 0.82),
+        ("local:qwen-0.5b", None, 0.09),
+        ("local:/site/model.gguf", None, 0.5),
+        ("fake", None, 0.5),
+        ("local", 0.7, 0.7),
+    ],
+)
+def test_judge_threshold_per_model(llm: str, explicit: float | None, expected: float) -> None:
+    assert Settings(llm=llm, judge_threshold=explicit).threshold() == expected

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         default=900, ge=100, description="model tokens of source sentences per summary"
     )
     max_tokens: int = Field(default=900, ge=16, description="model tokens a draft may have")
+    judge: bool = Field(default=True, description="ask the LLM about claims the rules leave open")
+    judge_threshold: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="P(是) for 'supported'; None: the packaged model's calibrated value",
+    )
     keyword_weight: float = Field(
         default=1.5, ge=0, description="weight of the BM25 ranking in fusion (dense = 1)"
     )
@@ -45,6 +52,15 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=50.0, gt=0, description="files larger than this are refused")
     embed_batch: int = Field(default=32, ge=1, le=1024)
     threads: int = Field(default=0, ge=0, description="CPU threads for local models; 0 = all cores")
+
+    def threshold(self) -> float:
+        """The judge threshold: the setting, else the packaged model's calibrated value, else 0.5."""
+        if self.judge_threshold is not None:
+            return self.judge_threshold
+        from .models import PACKAGED
+
+        name = self.llm.partition(":")[2] or ("qwen-1.5b" if self.llm == "local" else "")
+        return PACKAGED[name].judge_threshold if name in PACKAGED else 0.5
 
     @property
     def chroma_dir(self) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 from .backends.embed import Embedder, make_embedder
 from .backends.llm import LLM, Message, make_llm
 from .check import CheckReport, RuleChecker
+from .check.judge import judge_open_claims
 from .condense import MAP_REDUCE_CHARS, Summary, char_count, fit_length, select, split_top_sections
 from .config import Settings
 from .draft import Draft, Precedent, generate, messages_for, outline, trim_repetition, unique_docs
@@ -174,7 +175,9 @@ class Workbench:
             text, chosen, seconds, first, prompt_tokens, self.llm.count_tokens(text), stopped=stopped
         )
         if text:
+            t0 = time.perf_counter()
             draft.check = self.check(text, [facts, unit, period])
+            draft.extra["check_seconds"] = time.perf_counter() - t0
         return draft
 
     def condense(
@@ -214,13 +217,19 @@ class Workbench:
         return result
 
     # -- check ------------------------------------------------------------------------------------------
-    def check(self, text: str, sources: Sequence[str], lines: bool = False) -> CheckReport:
-        """Trace every claim of ``text`` to ``sources``: numbers, dates, names and direction words by rule."""
+    def check(
+        self, text: str, sources: Sequence[str], lines: bool = False, judge: bool | None = None
+    ) -> CheckReport:
+        """Trace every claim of ``text`` to ``sources``: numbers, dates, names and direction words by rule,
+        then the model judge on the claims the rules leave open (unless ``judge`` or the setting says no)."""
         if not text.strip():
             raise InputError("要核查的文本为空", "请粘贴或选择要核查的稿件。")
         if not any(s.strip() for s in sources):
             raise InputError("没有提供原文（事实材料）", "用 --source 给出事实材料或原报告。")
-        return RuleChecker(sources).check(text, lines=lines)
+        report = RuleChecker(sources).check(text, lines=lines)
+        if self.settings.judge if judge is None else judge:
+            report = judge_open_claims(report, self.llm, self.settings.threshold())
+        return report
 
     def read_text(self, path: str | Path, clean: bool = True) -> str:
         """The text of one file as ingest would read it (``clean=False`` keeps it as written, for offsets)."""

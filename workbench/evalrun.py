@@ -9,7 +9,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .backends.llm import LLM, make_llm
 from .check import RuleChecker
+from .check.judge import judge_open_claims
 from .config import Settings
 from .errors import ConfigError
 from .evaluate import balanced_accuracy_for, faithfulness_metrics
@@ -24,8 +26,11 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_faithfulness(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Metrics and per-item results of the checker on {source, claim, label, kind} items."""
+def run_faithfulness(
+    rows: list[dict[str, Any]], llm: LLM | None = None, threshold: float = 0.5
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Metrics and per-item results of the checker on {source, claim, label, kind} items: the rules, and the
+    model judge on what they leave open when ``llm`` is given."""
     checkers: dict[str, RuleChecker] = {}
     flags: list[bool] = []
     items = []
@@ -34,7 +39,10 @@ def run_faithfulness(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], list[d
         checker = checkers.get(row["source"]) or checkers.setdefault(
             row["source"], RuleChecker([row["source"]])
         )
-        claim = checker.check(row["claim"], lines=True).claims[0]
+        report = checker.check(row["claim"], lines=True)
+        if llm is not None:
+            report = judge_open_claims(report, llm, threshold)
+        claim = report.claims[0]
         flags.append(claim.verdict == "unsupported")
         items.append(
             {
@@ -95,7 +103,11 @@ def run_eval(config_path: Path, quick: bool = False, embedder: str | None = None
         rows = _jsonl(base / faith_cfg["dataset"])
         if quick:
             rows = rows[:: max(1, int(faith_cfg.get("quick_every", 2)))]
-        metrics, items = run_faithfulness(rows)
+        judge = bool(faith_cfg.get("judge", False)) and not quick
+        settings = Settings()
+        llm = make_llm(settings) if judge else None
+        metrics, items = run_faithfulness(rows, llm, settings.threshold())
+        metrics["judge"] = llm.name if llm else None
         result["faithfulness"] = metrics
         result["worst"] = [
             i for i in items if (i["verdict"] == "unsupported") != (i["label"] == "unsupported")

