@@ -22,7 +22,9 @@ class PackagedModel:
     packages: tuple[str, ...]
     size: int
     sha256: str
-    judge_threshold: float = 0.5  # P(是) calibrated by `python -m bench.judge` on the dev half of the eval set
+    judge_threshold: float = (
+        0.5  # P(是) calibrated by `python -m bench.judge` on the dev half of the eval set
+    )
 
 
 QWEN_15B = PackagedModel(
