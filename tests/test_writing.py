@@ -174,3 +174,9 @@ def test_condense_errors(lib: Workbench) -> None:
         lib.condense(REPORT, chars=10)
     with pytest.raises(InputError):
         lib.condense("  ", chars=300)
+
+
+def test_select_never_takes_a_sentence_twice() -> None:
+    doubled = REPORT + "\n" + REPORT
+    texts = [s.text for s in select(doubled, 400, count_tokens) if not s.heading]
+    assert len(texts) == len(set(texts))

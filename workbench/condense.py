@@ -89,20 +89,25 @@ def select(text: str, budget: int, count: Callable[[str], int]) -> list[Scored]:
     """Top-level headings (the structure) plus the best sentences that fit, in document order."""
     scored = score_sentences(text)
     chosen: dict[int, Scored] = {}
+    seen: set[str] = set()  # a repeated sentence or heading adds nothing the first copy did not
     used = 0
     for s in scored:
-        if s.heading in (1, 2) and len(s.text) <= 40:
+        key = _WS.sub("", s.text)
+        if s.heading in (1, 2) and len(s.text) <= 40 and key not in seen:
             cost = count(s.text)
             if used + cost <= budget // 4:  # structure takes at most a quarter of the budget
                 chosen[s.index] = s
+                seen.add(key)
                 used += cost
     for s in sorted(scored, key=lambda s: -s.score):
-        if s.index in chosen:
+        key = _WS.sub("", s.text)
+        if s.index in chosen or key in seen:
             continue
         cost = count(s.text)
         if used + cost > budget:
             continue
         chosen[s.index] = s
+        seen.add(key)
         used += cost
     return [chosen[i] for i in sorted(chosen)]
 
