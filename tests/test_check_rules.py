@@ -265,3 +265,13 @@ def test_judge_decides_only_open_claims() -> None:
     system, user = llm.prompts[0]
     assert system["role"] == "system"  # shared with drafting: a local model keeps it in its KV cache
     assert "陈述：学校还开展了丰富多彩的活动。" in user["content"] and "依据：" in user["content"]
+
+
+def test_judge_leaves_bare_headings_alone() -> None:
+    from workbench.backends.llm import FakeLLM
+
+    llm = FakeLLM()
+    report = RuleChecker([SOURCE]).check("（二）强化队伍建设，发挥先锋作用\n学校的活动受到家长好评。")
+    judged = judge_open_claims(report, llm, threshold=0.5)
+    assert [c.verdict for c in judged.claims] == ["unverifiable", "supported"]
+    assert len(llm.prompts) == 1

@@ -180,3 +180,10 @@ def test_select_never_takes_a_sentence_twice() -> None:
     doubled = REPORT + "\n" + REPORT
     texts = [s.text for s in select(doubled, 400, count_tokens) if not s.heading]
     assert len(texts) == len(set(texts))
+
+
+def test_trim_repetition_ignores_list_numbers() -> None:
+    text = (
+        "（二）队伍建设\n1. 组织党员教师参加各类培训活动。\n三、下一步打算\n3. 组织党员教师参加各类培训活动。"
+    )
+    assert trim_repetition(text) == "（二）队伍建设\n1. 组织党员教师参加各类培训活动。\n三、下一步打算"

@@ -147,12 +147,15 @@ def generate(
     return "".join(out), first, len(out), stopped
 
 
+_ITEM = re.compile(r"^\s*(?:[（(]?[\d一二三四五六七八九十]{1,3}[)）.、．]\s*)")
+
+
 def trim_repetition(text: str) -> str:
-    """Drop lines that repeat an earlier line verbatim (what a runaway loop leaves behind)."""
+    """Drop lines that repeat an earlier line, list number aside (what a looping model leaves behind)."""
     seen: set[str] = set()
     kept = []
     for line in text.split("\n"):
-        key = line.strip()
+        key = _ITEM.sub("", line).strip()
         if key and len(key) >= 8 and key in seen:
             continue
         seen.add(key)

@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .backends.llm import LLM, make_llm
+from .backends.llm import LLM, FakeLLM, make_llm
 from .check import RuleChecker
 from .check.judge import judge_open_claims
 from .config import Settings
@@ -79,6 +79,85 @@ def run_retrieval(rows: list[dict[str, Any]], corpus: Path, embedder: str) -> di
     return {k: round(v, 4) for k, v in retrieval_metrics(ranks).items()}
 
 
+def number_precision(summary: str, source: str) -> float:
+    """Share of the summary's numbers that the source states (1.0 when the summary has none)."""
+    from .check.numbers import quantities
+
+    found = quantities(summary)
+    if not found:
+        return 1.0
+    values = {(q.value, q.unit) for q in quantities(source)} | {(q.value, "") for q in quantities(source)}
+    return sum((q.value, q.unit) in values or (q.value, "") in values for q in found) / len(found)
+
+
+def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dict[str, Any]:
+    """Condense every report in ``corpus`` and check each summary against its report."""
+    from .core import Workbench
+    from .documents import load_document
+
+    wb = Workbench(settings.model_copy(update={"embedder": "fake"}), llm=llm)  # no library needed
+    rows: list[dict[str, Any]] = []
+    for path in sorted(p for p in corpus.iterdir() if p.is_file()):
+        text = load_document(path, 10**8).text
+        want = min(chars, len(text) // 2)
+        summary = wb.condense(text, want, path.stem)
+        claims = summary.check.claims if summary.check else []
+        rows.append(
+            {
+                "doc": path.name,
+                "number_precision": number_precision(summary.summary, text),
+                "unsupported_rate": sum(c.verdict == "unsupported" for c in claims) / max(1, len(claims)),
+                "within_length": abs(summary.chars - want) <= 0.15 * want,
+                "seconds": summary.seconds,
+            }
+        )
+    n = max(1, len(rows))
+    return {
+        "n": len(rows),
+        "number_precision": round(sum(r["number_precision"] for r in rows) / n, 4),
+        "unsupported_rate": round(sum(r["unsupported_rate"] for r in rows) / n, 4),
+        "length_compliance": round(sum(r["within_length"] for r in rows) / n, 4),
+        "seconds": round(sum(r["seconds"] for r in rows), 1),
+        "items": rows,
+    }
+
+
+def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Settings) -> dict[str, Any]:
+    """Draft from each fact sheet (precedents from ``corpus``) and count invented numbers, dates and names."""
+    from .backends.embed import FakeEmbedder
+    from .core import Workbench
+
+    with tempfile.TemporaryDirectory() as home:
+        wb = Workbench(
+            settings.model_copy(update={"home": Path(home), "embedder": "fake"}),
+            embedder=FakeEmbedder(),
+            llm=llm,
+        )
+        wb.ingest([corpus], progress=False)
+        items = []
+        for row in rows:
+            draft = wb.draft(row["type"], row["facts"], row.get("unit", ""), row.get("period", ""))
+            spans = draft.check.unsupported_spans if draft.check else []
+            invented = [s for s in spans if s.check in ("number", "date", "name")]
+            items.append(
+                {
+                    "type": row["type"],
+                    "invented": [f"{s.check}:{s.text}" for s in invented],
+                    "unsupported_claims": sum(c.verdict == "unsupported" for c in draft.check.claims)
+                    if draft.check
+                    else 0,
+                    "seconds": draft.seconds,
+                }
+            )
+    n = max(1, len(items))
+    return {
+        "n": len(items),
+        "invented_per_draft": round(sum(len(i["invented"]) for i in items) / n, 3),
+        "clean_share": round(sum(not i["invented"] for i in items) / n, 4),
+        "items": items,
+    }
+
+
 def thresholds_passed(result: dict[str, Any], thresholds: dict[str, float]) -> dict[str, dict[str, Any]]:
     """Each threshold "section.metric" → {value, min, passed}; a missing value fails."""
     out = {}
@@ -120,8 +199,24 @@ def run_eval(config_path: Path, quick: bool = False, embedder: str | None = None
             **run_retrieval(rows, (base / retr_cfg["corpus"]).resolve(), chosen),
             "embedder": chosen,
         }
-    result["summaries"] = None  # needs the drafting/condensing LLM (not in this release)
-    result["drafts"] = None
+    writing_llm: LLM | None = None
+    # --quick uses the fake LLM (it echoes its sources: a check of the plumbing, not of a model).
+    writing = Settings(llm="fake") if quick else Settings()
+    if config.get("summaries") or config.get("drafts"):
+        writing_llm = FakeLLM() if quick else make_llm(writing)
+    sum_cfg = config.get("summaries", {})
+    if sum_cfg and writing_llm is not None:
+        result["summaries"] = run_summaries(
+            (base / sum_cfg["corpus"]).resolve(), int(sum_cfg.get("chars", 300)), writing_llm, writing
+        )
+    draft_cfg = config.get("drafts", {})
+    if draft_cfg and writing_llm is not None:
+        result["drafts"] = run_drafts(
+            _jsonl(base / draft_cfg["factsheets"]),
+            (base / draft_cfg["corpus"]).resolve(),
+            writing_llm,
+            writing,
+        )
     thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
     if quick:
         thresholds.update({k: float(v) for k, v in config.get("quick_thresholds", {}).items()})

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..backends.llm import LLM
+from ..chunking import heading_level
 from ..prompts import load
 from .report import CheckReport, ClaimResult, Finding, score
 
@@ -51,7 +52,9 @@ def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: in
     claims: list[ClaimResult] = []
     asked = 0
     for claim in report.claims:
-        if claim.verdict != "unverifiable" or len(claim.text) < MIN_CHARS or asked >= limit:
+        structure = heading_level(claim.text) > 0 and len(claim.text) <= 30 and not claim.findings
+        # A bare heading ("（二）强化队伍建设") is the structure precedents teach, not a claim to judge.
+        if claim.verdict != "unverifiable" or len(claim.text) < MIN_CHARS or structure or asked >= limit:
             claims.append(claim)
             continue
         asked += 1
