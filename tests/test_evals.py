@@ -112,3 +112,13 @@ def test_faithfulness_set_is_reproducible(tmp_path: Path) -> None:
     )
     kinds = {json.loads(line)["kind"] for line in out.read_text(encoding="utf-8").splitlines()}
     assert {"original", "shortened", "number_cn", "synonym", "number", "date", "org", "polarity"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("scores", "shares"),
+    [([1.0, 1.0, 0.5, 0.0], [0.25, 0.0, 0.25, 0.0, 0.5]), ([0.19, 0.2], [0.5, 0.5, 0.0, 0.0, 0.0]), ([], [])],
+)
+def test_histogram(scores: list[float], shares: list[float]) -> None:
+    from workbench.evalreport import histogram
+
+    assert [s for _, s in histogram(scores)] == shares

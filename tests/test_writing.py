@@ -187,3 +187,24 @@ def test_trim_repetition_ignores_list_numbers() -> None:
         "（二）队伍建设\n1. 组织党员教师参加各类培训活动。\n三、下一步打算\n3. 组织党员教师参加各类培训活动。"
     )
     assert trim_repetition(text) == "（二）队伍建设\n1. 组织党员教师参加各类培训活动。\n三、下一步打算"
+
+
+def test_a_huge_report_goes_map_reduce(lib: Workbench, fake: FakeLLM) -> None:
+    from workbench.condense import MAP_REDUCE_CHARS
+
+    huge = "\n".join([REPORT] * (MAP_REDUCE_CHARS // len(REPORT) + 2))
+    summary = lib.condense(huge, chars=300)
+    prompts = [p[-1]["content"] for p in fake.prompts]
+    assert 3 <= len(prompts) <= 6  # one call per ~60 KB part, then the final summary
+    assert all(count_tokens(p) < 4000 for p in prompts)
+    assert 0.85 * 300 <= summary.chars <= 1.15 * 300
+
+
+def test_split_top_sections_groups_by_size() -> None:
+    from workbench.condense import split_top_sections
+
+    text = "\n".join(f"{'一二三四五六七八九十'[i]}、第{i}节\n" + "正文。" * 50 for i in range(10))
+    parts = split_top_sections(text, max_chars=400)
+    assert "".join(p.replace("\n", "") for p in parts) == text.replace("\n", "")
+    assert all(len(p) <= 400 for p in parts) and 3 <= len(parts) <= 10
+    assert split_top_sections("无标题的短文。") == ["无标题的短文。"]

@@ -135,11 +135,19 @@ def fit_length(summary: str, chars: int, extras: list[str]) -> str:
     return text.strip()
 
 
-def split_top_sections(text: str) -> list[str]:
-    """The report cut at its 一、 headings (the preamble is its own part), for map-reduce."""
-    parts: list[list[str]] = [[]]
+def split_top_sections(text: str, max_chars: int = 60_000) -> list[str]:
+    """The report cut at 一、 headings and regrouped into parts of at most ``max_chars`` (a section longer
+    than that is a part of its own), so a huge report costs a handful of model calls, not one per section."""
+    sections_: list[list[str]] = [[]]
     for line in text.split("\n"):
-        if heading_level(line) == 1 and parts[-1]:
-            parts.append([])
-        parts[-1].append(line)
-    return ["\n".join(p) for p in parts if any(x.strip() for x in p)]
+        if heading_level(line) == 1 and sections_[-1]:
+            sections_.append([])
+        sections_[-1].append(line)
+    parts: list[str] = []
+    for lines in sections_:
+        block = "\n".join(lines)
+        if parts and len(parts[-1]) + len(block) + 1 <= max_chars:
+            parts[-1] += "\n" + block
+        else:
+            parts.append(block)
+    return [p for p in parts if p.strip()]

@@ -19,6 +19,16 @@ def _bars(rows: list[tuple[str, float]], width: int = 360) -> str:
     return "".join(parts)
 
 
+def histogram(scores: list[float], bins: int = 5) -> list[tuple[str, float]]:
+    """Shares of scores in equal bins over [0, 1] (pure), labelled "0.0–0.2" and so on."""
+    if not scores:
+        return []
+    counts = [0] * bins
+    for s in scores:
+        counts[min(bins - 1, int(s * bins))] += 1
+    return [(f"{i / bins:.1f}–{(i + 1) / bins:.1f}", c / len(scores)) for i, c in enumerate(counts)]
+
+
 def html_report(result: dict[str, Any]) -> str:
     faith = result.get("faithfulness") or {}
     by_kind = faith.get("by_kind", {})
@@ -34,6 +44,14 @@ def html_report(result: dict[str, Any]) -> str:
         for i in result.get("worst", [])[:50]
     )
     retrieval = result.get("retrieval") or {}
+    hist = ""
+    for key, label in (("summaries", "摘要"), ("drafts", "起草")):
+        section = result.get(key) or {}
+        scores = [float(i["score"]) for i in section.get("items", []) if "score" in i]
+        if scores:
+            hist += f"<h3>{label}核查得分分布（{len(scores)} 篇）</h3>" + _bars(histogram(scores))
+    summaries = result.get("summaries") or {}
+    drafts = result.get("drafts") or {}
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>评测报告</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1100px}} td,th{{border:1px solid #ccc;padding:4px 8px;
@@ -48,6 +66,11 @@ vertical-align:top}} table{{border-collapse:collapse}}</style></head><body>
 {_bars([(k, float(v["flagged"])) for k, v in by_kind.items()])}
 <h2>检索</h2><p>hit@1 {retrieval.get("hit@1")}，hit@5 {retrieval.get("hit@5")}，MRR {retrieval.get("mrr")}
 （{escape(str(retrieval.get("embedder", "")))}，{retrieval.get("n")} 条）</p>
+<h2>摘要与起草</h2>
+<p>摘要：数字准确率 {summaries.get("number_precision")}，无出处陈述比例 {summaries.get("unsupported_rate")}，
+字数达标率 {summaries.get("length_compliance")}。起草：每篇编造的数字/日期/名称 {drafts.get("invented_per_draft")}，
+无编造的比例 {drafts.get("clean_share")}。</p>
+{hist}
 <h2>判错的条目</h2>
 <table><tr><th>类型</th><th>标注</th><th>判定</th><th>陈述</th><th>证据</th><th>理由</th></tr>{worst}</table>
 </body></html>

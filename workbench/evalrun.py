@@ -108,6 +108,7 @@ def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dic
                 "number_precision": number_precision(summary.summary, text),
                 "unsupported_rate": sum(c.verdict == "unsupported" for c in claims) / max(1, len(claims)),
                 "within_length": abs(summary.chars - want) <= 0.15 * want,
+                "score": summary.check.score if summary.check else 1.0,
                 "seconds": summary.seconds,
             }
         )
@@ -143,6 +144,7 @@ def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Set
                 {
                     "type": row["type"],
                     "invented": [f"{s.check}:{s.text}" for s in invented],
+                    "score": draft.check.score if draft.check else 1.0,
                     "unsupported_claims": sum(c.verdict == "unsupported" for c in draft.check.claims)
                     if draft.check
                     else 0,
