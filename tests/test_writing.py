@@ -208,3 +208,24 @@ def test_split_top_sections_groups_by_size() -> None:
     assert "".join(p.replace("\n", "") for p in parts) == text.replace("\n", "")
     assert all(len(p) <= 400 for p in parts) and 3 <= len(parts) <= 10
     assert split_top_sections("无标题的短文。") == ["无标题的短文。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        (
+            "组织党员教师共读《教育的情调》等3本书籍，撰写心得体会41篇。",
+            "组织党员教师共读《××》等×本书籍，撰写心得体会×篇。",
+        ),
+        (
+            "1.坚持“三会一课”制度。全年召开支部党员大会6次。",
+            "1.坚持“三会一课”制度。全年召开支部党员大会×次。",
+        ),
+        ("支部书记王立新带领党员重温入党誓词。", "支部书记××带领党员重温入党誓词。"),
+        ("一、主要工作和成效", "一、主要工作和成效"),
+    ],
+)
+def test_precedent_facts_are_masked(line: str, masked: str) -> None:
+    from workbench.draft import mask_facts
+
+    assert mask_facts(line) == masked

@@ -14,6 +14,7 @@ from typing import Any
 
 from .backends.llm import LLM, Message
 from .check import CheckReport
+from .check.names import names
 from .chunking import heading_level
 from .prompts import load
 from .types import DOC_TYPES
@@ -59,6 +60,23 @@ class Draft:
 _SENTENCE = re.compile(r"[^。！？；]*[。！？；]?")
 
 
+_MARKER = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．])")
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_TITLE = re.compile(r"《[^》]{1,40}》")
+
+
+def mask_facts(line: str) -> str:
+    """A precedent line with its facts blanked: figures become ×, 《titles》 and people's names ××.
+    The model sees how a precedent is built, and has nothing of its content to copy."""
+    marker = _MARKER.match(line)
+    head, rest = (line[: marker.end()], line[marker.end() :]) if marker else ("", line)
+    rest = _TITLE.sub("《××》", _DIGITS.sub("×", rest))
+    for name in reversed(names(rest)):
+        if name.kind == "person":
+            rest = rest[: name.start] + "××" + rest[name.end :]
+    return head + rest
+
+
 def outline(text: str, budget: int, count: Callable[[str], int]) -> str:
     """A precedent cut to its shape within ``budget`` tokens: the title and the 一、 headings first, then the
     （一） headings, then the first sentence under each heading; shown in document order."""
@@ -81,7 +99,7 @@ def outline(text: str, budget: int, count: Callable[[str], int]) -> str:
         if used + cost <= budget:
             kept.add(i)
             used += cost
-    return "\n".join(pieces[i][1] for i in sorted(kept))
+    return "\n".join(mask_facts(pieces[i][1]) for i in sorted(kept))
 
 
 def quote_precedents(precedents: Sequence[Precedent]) -> str:

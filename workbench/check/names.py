@@ -180,11 +180,23 @@ def names(text: str) -> list[Name]:
         for org, at in _org_spans(m.group(0)):
             found.append(Name(org, "org", m.start() + at, m.start() + at + len(org)))
     pos = 0
-    for word, flag in _posseg().cut(text):
+    words = list(_posseg().cut(text))
+    for i, (word, flag) in enumerate(words):
         start = text.find(word, pos)
         if start < 0:
             continue
         pos = start + len(word)
+        if len(word) == 1 and flag in _PERSON_TAGS and word in _SURNAMES and i + 1 < len(words):
+            # jieba often splits a name it does not know: 王 (nr) + 立新. A tagged surname and a short word
+            # right after it make a name.
+            given, given_flag = words[i + 1]
+            if (
+                1 <= len(given) <= 2
+                and given_flag not in ("x", "uj", "p", "c", "v")
+                and text.startswith(given, pos)
+            ):
+                found.append(Name(word + given, "person", start, pos + len(given)))
+            continue
         if len(word) < 2 or word in _NOT_NAMES:
             continue
         if flag in _PERSON_TAGS and word[0] in _SURNAMES and len(word) <= 4:
