@@ -72,8 +72,9 @@ class RuleChecker:
             skip = [(0, marker.end())] if marker else []
             claim_dates = dates_mod.dates(text)
             for d in claim_dates:
+                other_years = {x.year for x in local_dates if x.year and x.year != d.year}
                 ok = dates_mod.supports(local_dates, d) or (
-                    d.year in self._opening_years and d.month is None and not d.period
+                    d.year in self._opening_years and d.month is None and not d.period and not other_years
                 )
                 findings.append(
                     Finding(
