@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.conftest import DRAFT_FIELDS
 from workbench.cli import main
 
 
@@ -134,15 +135,7 @@ def test_draft_and_condense_json(
         "--json",
     )
     assert code == 0 and isinstance(draft, dict)
-    assert set(draft) >= {
-        "text",
-        "precedents",
-        "seconds",
-        "first_token_seconds",
-        "prompt_tokens",
-        "tokens",
-        "check",
-    }
+    assert set(draft) >= DRAFT_FIELDS
     assert draft["precedents"][0]["title"].endswith("活动简报")
     assert docx.Document(str(out)).paragraphs[0].text.startswith("2024年5月")
     code, summary = _json(

@@ -10,7 +10,7 @@ from . import numbers as numbers_mod
 from .claims import Span, sentences, split_claims
 from .names import names, used_alone
 from .polarity import flipped
-from .report import CheckReport, ClaimResult, Finding, score, verdict
+from .report import CheckReport, ClaimResult, Finding, Status, score, verdict
 
 _NOISE = re.compile(r"[\W_]+")
 LOCAL = 5  # evidence sentences whose numbers and dates may back a claim
@@ -71,48 +71,27 @@ class RuleChecker:
             marker = _MARKER.match(text)
             skip = [(0, marker.end())] if marker else []
             claim_dates = dates_mod.dates(text)
+
+            def fact(check: str, ok: bool, what: str, start: int, end: int, label: str) -> Finding:
+                status: Status = "supported" if ok else "unsupported"
+                reason = f"{label}“{what}”" + ("有出处" if ok else "在原文中找不到")
+                return Finding(check, status, what, base + start, base + end, reason)
+
             for d in claim_dates:
                 other_years = {x.year for x in local_dates if x.year and x.year != d.year}
                 ok = dates_mod.supports(local_dates, d) or (
                     d.year in self._opening_years and d.month is None and not d.period and not other_years
                 )
-                findings.append(
-                    Finding(
-                        "date",
-                        "supported" if ok else "unsupported",
-                        d.text,
-                        base + d.start,
-                        base + d.end,
-                        f"日期“{d.text}”" + ("有出处" if ok else "在原文中找不到"),
-                    )
-                )
+                findings.append(fact("date", ok, d.text, d.start, d.end, "日期"))
             skip += [(d.start, d.end) for d in claim_dates]
             for q in numbers_mod.quantities(text, skip=skip):
                 ok = any(numbers_mod.supports(s, q) for s in local_quantities)
-                findings.append(
-                    Finding(
-                        "number",
-                        "supported" if ok else "unsupported",
-                        q.text,
-                        base + q.start,
-                        base + q.end,
-                        f"数字“{q.text}”" + ("有出处" if ok else "在原文中找不到"),
-                    )
-                )
+                findings.append(fact("number", ok, q.text, q.start, q.end, "数字"))
             for name in names(text):
                 if any(f.start <= base + name.start < f.end for f in findings):
                     continue  # a date or number inside a title is already judged
                 ok = used_alone(name.text, self.source, self._names)
-                findings.append(
-                    Finding(
-                        "name",
-                        "supported" if ok else "unsupported",
-                        name.text,
-                        base + name.start,
-                        base + name.end,
-                        f"名称“{name.text}”" + ("有出处" if ok else "在原文中找不到"),
-                    )
-                )
+                findings.append(fact("name", ok, name.text, name.start, name.end, "名称"))
             if evidence:
                 flip = flipped(text, evidence[0])
                 if flip:
