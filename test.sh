@@ -6,3 +6,4 @@ bash scripts/install.sh dev
 .venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/pytest "$@"
+.venv/bin/workbench eval --quick   # the eval suite's CI mode: thresholds in evals/config.toml

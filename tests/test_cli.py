@@ -121,8 +121,10 @@ def test_draft_and_condense_json(
     facts = tmp_path / "facts.txt"
     facts.write_text("2024年5月，支部组织党员参观纪念馆，共28人参加。", encoding="utf-8")
     out = tmp_path / "draft.docx"
-    code, draft = _json(
-        capsys,
+    _, listing = _json(capsys, "list", "--store", store, "--json", "--type", "活动简报")
+    assert isinstance(listing, list)
+    brief = listing[0]["doc_id"]
+    args = [
         "draft",
         "--type",
         "活动简报",
@@ -133,10 +135,14 @@ def test_draft_and_condense_json(
         "--out",
         str(out),
         "--json",
-    )
+    ]
+    code, draft = _json(capsys, *args)
     assert code == 0 and isinstance(draft, dict)
     assert set(draft) >= DRAFT_FIELDS
-    assert draft["precedents"][0]["title"].endswith("活动简报")
+    assert draft["precedents"][0]["doc_id"] == brief  # the same type comes first
+    code, other = _json(capsys, *args, "--exclude", brief)
+    assert code == 0 and isinstance(other, dict)
+    assert brief not in [p["doc_id"] for p in other["precedents"]]
     assert docx.Document(str(out)).paragraphs[0].text.startswith("2024年5月")
     code, summary = _json(
         capsys,

@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default="")
     p.add_argument("--period", default="")
     p.add_argument("--precedents", default="", help="指定范文的文档编号，逗号分隔")
+    p.add_argument("--exclude", default="", help="不要使用的范文文档编号，逗号分隔")
     p.add_argument("--out", type=Path, help="导出为 .docx / .md / .txt")
     p = sub.add_parser("condense", parents=[common], help="把长报告压缩成指定字数的摘要")
     p.add_argument("source", help="文件路径或库中的文档编号")
@@ -89,6 +90,10 @@ def _print_ingest(report: IngestReport) -> None:
         print(f"  ✗ {err['path']}：{err['error']} —— {err['hint']}")
     for skip in report.skipped:
         print(f"  · 跳过 {skip['path']}（{skip['reason']}）")
+
+
+def _ids(text: str) -> list[str]:
+    return [d.strip() for d in text.split(",") if d.strip()]
 
 
 def _echo(piece: str) -> None:
@@ -150,11 +155,10 @@ def run(args: argparse.Namespace) -> Any:
             _print_check(checked)
         return checked.to_json()
     if args.command == "draft":
-        pinned = [d.strip() for d in args.precedents.split(",") if d.strip()]
+        pinned, excluded = _ids(args.precedents), _ids(args.exclude)
         stream = None if args.json else _echo
-        draft = wb.draft(
-            args.type, wb.read_text(args.facts, clean=False), args.unit, args.period, pinned, on_token=stream
-        )
+        facts = wb.read_text(args.facts, clean=False)
+        draft = wb.draft(args.type, facts, args.unit, args.period, pinned, excluded, on_token=stream)
         if not args.json and draft.check:
             print()
             _print_check(draft.check)
