@@ -230,3 +230,15 @@ def test_fake_embedder_is_deterministic_and_normalised() -> None:
     assert np.array_equal(a, b)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0)
     assert FakeEmbedder().embed_query("党员大会") @ a[0] > FakeEmbedder().embed_query("党员大会") @ a[1]
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.txt", "a/b/报告.docx", ".hidden.md", "名 称?.txt", ""])
+def test_uploads_never_leave_the_upload_dir(wb: Workbench, tmp_path: Path, name: str) -> None:
+    src = tmp_path / "src.txt"
+    src.write_text("内容", encoding="utf-8")
+    saved = wb.save_upload(src, name)
+    assert saved.parent == (wb.settings.home / "uploads").resolve()
+    assert saved.read_text(encoding="utf-8") == "内容" and not saved.name.startswith(".")
+    other = tmp_path / "other.txt"
+    other.write_text("不同内容", encoding="utf-8")
+    assert wb.save_upload(other, saved.name) != saved  # a different file never overwrites an upload

@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("config", nargs="?", type=Path, default=EVALS / "config.toml")
     p.add_argument("--quick", action="store_true", help="快速评测（CI 用）")
     p.add_argument("--html", type=Path, help="写出给人看的 HTML 报告")
+    p = sub.add_parser("serve", parents=[common], help="启动网页版写作台")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只允许本机访问）")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--users", type=Path, help="登录用户文件：每行 用户名:argon2哈希")
+    p.add_argument("--samples", action="store_true", help="库为空时先导入示例报告")
+    p = sub.add_parser("hash-password", help="为 --users 文件生成一行 用户名:argon2哈希")
+    p.add_argument("user")
     p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
     p.add_argument("query", nargs="?", default="主题党日活动")
     return parser
@@ -122,6 +129,13 @@ class _Failed(Exception):
 
 def run(args: argparse.Namespace) -> Any:
     """Execute one command; returns the JSON-able result."""
+    if args.command == "hash-password":
+        import getpass
+
+        from argon2 import PasswordHasher
+
+        print(f"{args.user}:{PasswordHasher().hash(getpass.getpass('密码：'))}")
+        return None
     wb = Workbench(_settings(args))
     if args.command == "ingest":
         report = wb.ingest(args.paths, progress=not args.json)
@@ -193,6 +207,15 @@ def run(args: argparse.Namespace) -> Any:
         if not result["passed"]:
             raise _Failed(result)
         return result
+    if args.command == "serve":
+        from .ui import load_users, serve
+
+        if args.samples and not wb.list_documents():
+            print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)
+            wb.ingest([SAMPLES], progress=False)
+        users = load_users(os.environ.get("WORKBENCH_AUTH", ""), args.users)
+        serve(wb, args.host, args.port, users)
+        return None
     if args.command == "quickstart":
         if not wb.list_documents():
             print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)

@@ -87,6 +87,26 @@ class Workbench:
             self._refresh_keyword(save=True)
         return report
 
+    def save_upload(self, source: str | Path, name: str = "") -> Path:
+        """Copy an uploaded file under ``home/uploads`` with a safe name; nothing from a file name leaves it."""
+        import re
+        import shutil
+
+        src = Path(source)
+        base = Path(name or src.name).name  # drop any directories a client put in the name
+        safe = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base).lstrip(".") or "upload"
+        target_dir = (self.settings.home / "uploads").resolve()
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / safe
+        stem, suffix, n = target.stem, target.suffix, 1
+        while target.exists() and target.read_bytes() != src.read_bytes():
+            n += 1
+            target = target_dir / f"{stem}_{n}{suffix}"
+        if target.resolve().parent != target_dir:
+            raise InputError("文件名不合法", "请重命名文件后再上传。")
+        shutil.copyfile(src, target)
+        return target
+
     def list_documents(
         self, type: str | None = None, year: int | None = None, unit: str | None = None
     ) -> list[DocumentInfo]:

@@ -1,0 +1,178 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against `workbench serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    port = _port()
+    env = {**os.environ, "WORKBENCH_EMBEDDER": "fake", "WORKBENCH_LLM": "fake", **(extra_env or {})}
+    exe = shutil.which("workbench") or str(Path(sys.executable).with_name("workbench"))
+    proc = subprocess.Popen(
+        [exe, "serve", "--store", str(tmp), "--port", str(port), "--samples"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 90
+    for line in proc.stdout:
+        if line.startswith("Running on http://127.0.0.1:"):
+            return proc, line.split()[-1]
+        if time.monotonic() > deadline:
+            break
+    proc.kill()
+    pytest.fail("workbench serve did not print its URL")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    proc, url = _start(tmp_path_factory.mktemp("ui-store"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (test.sh installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_role("tab", name="起草").wait_for()
+    yield page
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    if os.environ.get("WORKBENCH_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_library_upload_filter_search(page: Any, tmp_path: Path) -> None:
+    report = tmp_path / "东湖小学2024年读书节活动简报.txt"
+    report.write_text(
+        "东湖小学2024年读书节活动简报\n4月23日，东湖小学举办读书节开幕式，全校1200名学生参加。",
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="范文库").click()
+    page.locator("#library-files input[type=file]").set_input_files(str(report))
+    page.locator("#library-ingest").click()
+    page.get_by_text("新增 1").wait_for(timeout=30_000)
+    page.get_by_text("东湖小学2024年读书节活动简报").first.wait_for()
+    page.locator("#library-query textarea").fill("读书节 开幕式")
+    page.locator("#library-search").click()
+    page.locator("#library-hits").get_by_text("东湖小学2024年读书节活动简报").first.wait_for(timeout=15_000)
+    _shot(page, "library")
+
+
+def test_check_highlights_an_unsupported_figure(page: Any) -> None:
+    page.get_by_role("tab", name="核查").click()
+    page.locator("#check-text textarea").fill("学校党支部召开党员大会6次。\n撰写心得体会45篇。")
+    page.locator("#check-sources textarea").fill("学校党支部全年召开支部党员大会6次，撰写心得体会41篇。")
+    page.locator("#check-go").click()
+    page.locator("#check-marked").get_by_text("数字“45篇”在原文中找不到").wait_for(timeout=15_000)
+    assert "核查得分 0.50" in page.locator("#check-table").inner_text()
+    _shot(page, "check")
+
+
+def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="起草").click()
+    page.locator("#draft-facts textarea").fill(
+        "2024年5月17日，支部组织28名党员参观城东烈士纪念馆。\n书记王立新带领党员重温入党誓词。"
+    )
+    page.locator("#draft-go").click()
+    page.wait_for_function(
+        "document.querySelector('#draft-text textarea').value.includes('28名党员')", timeout=30_000
+    )
+    page.locator("#draft-marked").get_by_text("28名党员").first.wait_for(timeout=15_000)
+    page.locator("#draft-export").click()
+    link = page.locator("#draft-file a").first
+    link.wait_for(timeout=15_000)
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "draft.docx"
+    info.value.save_as(str(target))
+    assert docx.Document(str(target)).paragraphs[0].text.startswith("2024年5月17日")
+    _shot(page, "draft")
+
+
+def test_condense_and_evals_pages(page: Any) -> None:
+    page.get_by_role("tab", name="摘要").click()
+    page.get_by_label("或选择库中文档").click()
+    page.get_by_role("option").first.click()
+    page.get_by_role("button", name="生成摘要").click()
+    page.get_by_text("共 ").first.wait_for(timeout=30_000)
+    _shot(page, "condense")
+    page.get_by_role("tab", name="评测").click()
+    page.get_by_role("button", name="运行快速评测").click()
+    page.get_by_text("评测报告 ✓ 通过").wait_for(timeout=60_000)
+    _shot(page, "evals")
+
+
+def test_errors_are_chinese_messages(page: Any) -> None:
+    page.get_by_role("tab", name="核查").click()
+    page.locator("#check-text textarea").fill("撰写心得体会45篇。")
+    page.locator("#check-go").click()
+    page.get_by_text("没有提供原文").first.wait_for(timeout=15_000)
+    assert "Traceback" not in page.content()
+
+
+def test_login_when_users_are_configured(browser: Any, tmp_path: Path) -> None:
+    proc, url = _start(tmp_path / "store", {"WORKBENCH_AUTH": "zhang:s3cret"})
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_label("username").fill("zhang")
+        page.get_by_label("password").fill("wrong")
+        page.get_by_role("button", name="Login").click()
+        page.get_by_text("Incorrect").first.wait_for(timeout=15_000)
+        page.get_by_label("username").fill("zhang")  # the form is reset after a failed attempt
+        page.get_by_label("password").fill("s3cret")
+        page.get_by_role("button", name="Login").click()
+        page.get_by_role("tab", name="起草").wait_for(timeout=30_000)
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,78 @@
+"""Pure formatting for the pages: core results → what Gradio components show. No Gradio import here."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ..check import CheckReport
+from ..types import DocumentInfo, Hit
+
+VERDICT_LABEL = {"supported": "有出处", "unsupported": "无出处", "unverifiable": "待核实"}
+
+
+def highlighted(text: str, report: CheckReport | None) -> list[tuple[str, str | None]]:
+    """``text`` cut into (piece, label) pairs for gr.HighlightedText: unsupported facts labelled with their reason."""
+    if report is None:
+        return [(text, None)]
+    spans = sorted(report.unsupported_spans, key=lambda s: s.start)
+    out: list[tuple[str, str | None]] = []
+    at = 0
+    for span in spans:
+        if span.start < at or span.end > len(text):
+            continue  # overlapping or out of range: keep the earlier one
+        if span.start > at:
+            out.append((text[at : span.start], None))
+        out.append((text[span.start : span.end], f"无出处：{span.reason}"))
+        at = span.end
+    if at < len(text):
+        out.append((text[at:], None))
+    return out
+
+
+def marked(text: str, report: CheckReport | None) -> dict[str, Any]:
+    """Props for gr.HighlightedText: the pieces, and a red for each reason (its labels are the reasons)."""
+    pieces = highlighted(text, report)
+    return {"value": pieces, "color_map": {label: "#f8b4b4" for _, label in pieces if label}}
+
+
+def check_summary(report: CheckReport | None) -> str:
+    """A Markdown table of the claims that need a person's eye, with their evidence."""
+    if report is None:
+        return ""
+    flagged = [c for c in report.claims if c.verdict != "supported"]
+    head = f"**核查得分 {report.score:.2f}**：{len(report.claims)} 条陈述，" + (
+        f"{sum(c.verdict == 'unsupported' for c in report.claims)} 条无出处。"
+    )
+    if not flagged:
+        return head + " 全部有出处。"
+    rows = [
+        f"| {VERDICT_LABEL[c.verdict]} | {_cell(c.text)} | {_cell(c.reason)} | {_cell(' / '.join(c.evidence[:1]))} |"
+        for c in flagged
+    ]
+    return "\n".join([head, "", "| 判定 | 陈述 | 理由 | 最接近的原文 |", "| --- | --- | --- | --- |", *rows])
+
+
+def _cell(text: str) -> str:
+    return escape(text.replace("\n", " ").replace("|", "｜"))[:160]
+
+
+def hits_markdown(hits: list[Hit]) -> str:
+    if not hits:
+        return "没有找到相关内容。"
+    parts = []
+    for i, h in enumerate(hits, 1):
+        where = f" › {escape(h.heading)}" if h.heading else ""
+        parts.append(
+            f"**{i}. 【{h.type}】{escape(h.title)}**{where}  \n"
+            f"<small>{h.date or '日期不详'} · 得分 {h.score:.4f} · `{h.doc_id}`</small>\n\n"
+            f"> {_cell(h.text)}"
+        )
+    return "\n\n".join(parts)
+
+
+def documents_table(rows: list[DocumentInfo]) -> list[list[str | int]]:
+    return [[d.doc_id, d.title, d.type, d.unit, d.date, d.chunks] for d in rows]
+
+
+DOC_HEADERS = ["编号", "标题", "类型", "单位", "日期", "片段数"]
