@@ -143,6 +143,8 @@ def test_condense_and_evals_pages(page: Any) -> None:
     page.get_by_role("option").first.click()
     page.get_by_role("button", name="生成摘要").click()
     page.get_by_text("共 ").first.wait_for(timeout=30_000)
+    page.get_by_text("每句摘要的原文出处").click()
+    assert "原文出处" in page.locator("#condense-sources").inner_text()
     _shot(page, "condense")
     page.get_by_role("tab", name="评测").click()
     page.get_by_role("button", name="运行快速评测").click()

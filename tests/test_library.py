@@ -242,3 +242,28 @@ def test_uploads_never_leave_the_upload_dir(wb: Workbench, tmp_path: Path, name:
     other = tmp_path / "other.txt"
     other.write_text("不同内容", encoding="utf-8")
     assert wb.save_upload(other, saved.name) != saved  # a different file never overwrites an upload
+
+
+def test_a_zip_upload_becomes_a_folder_to_ingest(wb: Workbench, samples: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "往年报告.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(samples.iterdir()):
+            zf.write(path, f"2023/{path.name}")
+        zf.writestr("说明.jpg", b"\xff\xd8")
+    folder = wb.save_upload(archive)
+    assert folder.is_dir() and folder.parent == (wb.settings.home / "uploads").resolve()
+    report = wb.ingest([folder])
+    assert report.added == N_SAMPLES and len(report.skipped) == 1
+
+
+def test_a_zip_slip_is_refused(wb: Workbench, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../escaped.txt", "内容")
+    with pytest.raises(InputError, match="指向外部"):
+        wb.save_upload(archive)
+    assert not (wb.settings.home / "escaped.txt").exists()

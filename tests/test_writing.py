@@ -222,3 +222,15 @@ def test_precedent_facts_are_masked(line: str, masked: str) -> None:
     from workbench.draft import mask_facts
 
     assert mask_facts(line) == masked
+
+
+def test_redraft_one_section_keeps_the_rest(lib: Workbench, fake: FakeLLM) -> None:
+    text = "某校工作总结\n开头。\n一、主要工作\n旧的第一部分。\n二、存在的问题\n问题不变。"
+    fake.queue("一、主要工作\n召开党员大会5次。")
+    draft = lib.redraft_section(text, "一、主要工作", "工作总结", FACTS)
+    assert draft.text == "某校工作总结\n开头。\n一、主要工作\n召开党员大会5次。\n二、存在的问题\n问题不变。"
+    prompt = fake.prompts[-1][-1]["content"]
+    assert "旧的第一部分" in prompt and "二、存在的问题" in prompt  # the section, and the outline for context
+    assert draft.check is not None
+    with pytest.raises(InputError):
+        lib.redraft_section(text, "五、没有这一节", "工作总结", FACTS)

@@ -14,7 +14,17 @@ from .check import CheckReport, RuleChecker
 from .check.judge import judge_open_claims
 from .condense import MAP_REDUCE_CHARS, Summary, char_count, fit_length, select, split_top_sections
 from .config import Settings
-from .draft import Draft, Precedent, generate, messages_for, outline, trim_repetition, unique_docs
+from .draft import (
+    Draft,
+    Precedent,
+    generate,
+    messages_for,
+    outline,
+    replace_section,
+    top_sections,
+    trim_repetition,
+    unique_docs,
+)
 from .errors import InputError, NotFoundError
 from .ingest import Ingester, walk
 from .keyword import KeywordIndex, doc_set_stamp
@@ -22,6 +32,7 @@ from .prompts import load
 from .retrieve import collapse, rrf
 from .store import Store, build_where
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
+from .uploads import save
 
 _CANDIDATES = 30  # per retriever, before fusion
 
@@ -88,24 +99,8 @@ class Workbench:
         return report
 
     def save_upload(self, source: str | Path, name: str = "") -> Path:
-        """Copy an uploaded file under ``home/uploads`` with a safe name; nothing from a file name leaves it."""
-        import re
-        import shutil
-
-        src = Path(source)
-        base = Path(name or src.name).name  # drop any directories a client put in the name
-        safe = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", base).lstrip(".") or "upload"
-        target_dir = (self.settings.home / "uploads").resolve()
-        target_dir.mkdir(parents=True, exist_ok=True)
-        target = target_dir / safe
-        stem, suffix, n = target.stem, target.suffix, 1
-        while target.exists() and target.read_bytes() != src.read_bytes():
-            n += 1
-            target = target_dir / f"{stem}_{n}{suffix}"
-        if target.resolve().parent != target_dir:
-            raise InputError("文件名不合法", "请重命名文件后再上传。")
-        shutil.copyfile(src, target)
-        return target
+        """Keep an uploaded file (a zip becomes a folder) under ``home/uploads``; see ``uploads.save``."""
+        return save(source, self.settings.home / "uploads", int(self.settings.max_file_mb * 2**20), name)
 
     def list_documents(
         self, type: str | None = None, year: int | None = None, unit: str | None = None
@@ -198,6 +193,52 @@ class Workbench:
             t0 = time.perf_counter()
             draft.check = self.check(text, [facts, unit, period])
             draft.extra["check_seconds"] = time.perf_counter() - t0
+        return draft
+
+    def redraft_section(
+        self,
+        text: str,
+        heading: str,
+        doc_type: str,
+        facts: str,
+        unit: str = "",
+        period: str = "",
+        on_token: Callable[[str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Draft:
+        """Rewrite one 一、 section of a draft from the facts; the rest stays as the user left it."""
+        sections = dict(top_sections(text))
+        if heading not in sections or not heading:
+            raise InputError(f"稿件里没有“{heading}”这一部分", "请从下拉框里选择一个“一、”级标题。")
+        prompt = load("redraft_section").render(
+            doc_type=doc_type,
+            heading=heading,
+            outline="\n".join(h for h in sections if h),
+            section=sections[heading],
+            facts=facts.strip(),
+        )
+        messages: list[Message] = [
+            {"role": "system", "content": load("system").render()},
+            {"role": "user", "content": prompt},
+        ]
+        start = time.perf_counter()
+        written, first, _, stopped = generate(
+            self.llm, messages, self.settings.max_tokens, on_token, cancelled
+        )
+        new_block = trim_repetition(written)
+        if not new_block.startswith(heading):
+            new_block = f"{heading}\n{new_block}"
+        whole = replace_section(text, heading, new_block)
+        draft = Draft(
+            whole,
+            [],
+            time.perf_counter() - start,
+            first,
+            sum(self.llm.count_tokens(m["content"]) for m in messages),
+            self.llm.count_tokens(written),
+            stopped=stopped,
+        )
+        draft.check = self.check(whole, [facts, unit, period])
         return draft
 
     def condense(

@@ -183,3 +183,19 @@ def trim_repetition(text: str) -> str:
 
 def unique_docs(hits: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(h.doc_id for h in hits))
+
+
+def top_sections(text: str) -> list[tuple[str, str]]:
+    """(heading line, block) for the text before the first 一、 heading and for each 一、 section."""
+    out: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.split("\n"):
+        if heading_level(line.strip()) == 1:
+            out.append((line.strip(), []))
+        out[-1][1].append(line)
+    return [(h, "\n".join(lines)) for h, lines in out if any(x.strip() for x in lines)]
+
+
+def replace_section(text: str, heading: str, new_block: str) -> str:
+    """The text with the section under ``heading`` replaced by ``new_block``."""
+    parts = top_sections(text)
+    return "\n".join(new_block.strip() if h == heading else block for h, block in parts)

@@ -16,10 +16,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr
 
 from ..core import Workbench
+from ..draft import top_sections
 from ..errors import WorkbenchError
 from ..export import export
 from ..types import DOC_TYPES
-from .format import DOC_HEADERS, check_summary, documents_table, hits_markdown, marked
+from .format import DOC_HEADERS, check_summary, documents_table, hits_markdown, marked, sources_table
 
 T = TypeVar("T")
 
@@ -110,6 +111,9 @@ def build(wb: Workbench) -> gr.Blocks:
                 )
                 d_table = gr.Markdown()
                 with gr.Row():
+                    d_section = gr.Dropdown(label="重写其中一部分", choices=[], elem_id="draft-section")
+                    d_redo = gr.Button("重写此部分", elem_id="draft-redo")
+                with gr.Row():
                     d_fmt = gr.Radio([".docx", ".md", ".txt"], value=".docx", label="导出格式")
                     d_export = gr.Button("导出", elem_id="draft-export")
                     d_file = gr.File(label="下载", elem_id="draft-file")
@@ -172,6 +176,39 @@ def build(wb: Workbench) -> gr.Blocks:
                 )
                 d_export.click(do_export, [d_text, d_fmt], d_file, concurrency_limit=4)
 
+                def headings(text: str) -> Any:
+                    found = [h for h, _ in top_sections(text) if h]
+                    return gr.update(choices=found, value=found[0] if found else None)
+
+                def redo(
+                    text: str, heading: str, kind: str, unit: str, period: str, facts: str
+                ) -> Iterator[Any]:
+                    try:
+                        for partial, result in streamed(
+                            lambda put, stop: wb.redraft_section(
+                                text, heading or "", kind, facts, unit, period, on_token=put, cancelled=stop
+                            )
+                        ):
+                            if result is None:
+                                yield gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
+                            else:
+                                yield (
+                                    result.text,
+                                    gr.update(**marked(result.text, result.check)),
+                                    check_summary(result.check),
+                                )
+                    except WorkbenchError as exc:
+                        raise gr.Error(f"{exc.message}。{exc.hint}") from exc
+
+                job.then(headings, d_text, d_section)
+                d_redo.click(
+                    redo,
+                    [d_text, d_section, d_type, d_unit, d_period, d_facts],
+                    [d_text, d_marked, d_table],
+                    concurrency_id="model",
+                    concurrency_limit=1,
+                ).then(headings, d_text, d_section)
+
             # -- 摘要 -------------------------------------------------------------------------------
             with gr.Tab("摘要", id="condense"):
                 with gr.Row():
@@ -186,6 +223,8 @@ def build(wb: Workbench) -> gr.Blocks:
                 c_text = gr.Textbox(label="摘要", lines=10)
                 c_marked = gr.HighlightedText(label="核查结果")
                 c_table = gr.Markdown()
+                with gr.Accordion("每句摘要的原文出处", open=False):
+                    c_sources = gr.Markdown(elem_id="condense-sources")
 
                 def condense(upload: str | None, doc_id: str | None, chars: float) -> Iterator[Any]:
                     try:
@@ -201,13 +240,14 @@ def build(wb: Workbench) -> gr.Blocks:
                             )
                         ):
                             if result is None:
-                                yield text, gr.update(), gr.update()
+                                yield text, gr.update(), gr.update(), gr.update()
                             else:
                                 yield (
                                     result.summary,
                                     gr.update(**marked(result.summary, result.check)),
                                     f"共 {result.chars} 字（原文 {result.source_chars} 字，{result.seconds:.1f} 秒）\n\n"
                                     + check_summary(result.check),
+                                    sources_table(result.check),
                                 )
                     except WorkbenchError as exc:
                         raise gr.Error(f"{exc.message}。{exc.hint}") from exc
@@ -215,7 +255,7 @@ def build(wb: Workbench) -> gr.Blocks:
                 c_job = c_go.click(
                     condense,
                     [c_file, c_doc, c_chars],
-                    [c_text, c_marked, c_table],
+                    [c_text, c_marked, c_table, c_sources],
                     concurrency_id="model",
                     concurrency_limit=1,
                 )
@@ -249,10 +289,10 @@ def build(wb: Workbench) -> gr.Blocks:
             with gr.Tab("范文库", id="library"):
                 with gr.Row():
                     l_files = gr.File(
-                        label="上传报告（可多选）",
+                        label="上传报告（可多选；也可上传整个文件夹打成的 zip）",
                         file_count="multiple",
                         elem_id="library-files",
-                        file_types=[".txt", ".md", ".docx", ".pdf"],
+                        file_types=[".txt", ".md", ".docx", ".pdf", ".zip"],
                     )
                     l_report = gr.Markdown(elem_id="library-report")
                 l_ingest = gr.Button("导入范文库", variant="primary", elem_id="library-ingest")

@@ -53,6 +53,18 @@ def check_summary(report: CheckReport | None) -> str:
     return "\n".join([head, "", "| 判定 | 陈述 | 理由 | 最接近的原文 |", "| --- | --- | --- | --- |", *rows])
 
 
+def sources_table(report: CheckReport | None) -> str:
+    """Each summary sentence beside the source passages it came from (the checker's evidence)."""
+    if report is None or not report.claims:
+        return ""
+    rows = [
+        f"| {_cell(c.text)} | {_cell(' / '.join(c.evidence)) or '（未找到）'} |"
+        for c in report.claims
+        if len(c.text) >= 6
+    ]
+    return "\n".join(["| 摘要句 | 原文出处 |", "| --- | --- |", *rows])
+
+
 def _cell(text: str) -> str:
     return escape(text.replace("\n", " ").replace("|", "｜"))[:160]
 
