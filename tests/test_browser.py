@@ -121,6 +121,11 @@ def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
     page.locator("#draft-facts textarea").fill(
         "2024年5月17日，支部组织28名党员参观城东烈士纪念馆。\n书记王立新带领党员重温入党誓词。"
     )
+    page.get_by_label("文稿类型").click()
+    page.get_by_role("option", name="活动简报").click()
+    page.get_by_role("button", name="查找范文").click()
+    page.locator("mark").first.wait_for(timeout=15_000)  # the matching words in the precedent passage
+    page.get_by_text("明川区教育局机关党支部主题党日活动简报").first.wait_for()
     page.locator("#draft-go").click()
     page.wait_for_function(
         "document.querySelector('#draft-text textarea').value.includes('28名党员')", timeout=30_000

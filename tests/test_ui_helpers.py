@@ -57,3 +57,13 @@ def test_bad_users_file(tmp_path: Path) -> None:
     bad.write_text("li:plaintext\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_users("", bad)
+
+
+def test_search_terms_are_marked() -> None:
+    from workbench.ui.format import mark_terms
+
+    marked_text = mark_terms("党员参加主题党日活动<b>", "主题党日")
+    assert (
+        marked_text == "党员参加<mark>主题</mark><mark>党日</mark>活动&lt;b&gt;"
+    )  # markup in the text is escaped
+    assert mark_terms("无关内容", "主题党日") == "无关内容"

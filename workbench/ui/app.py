@@ -103,8 +103,12 @@ def build(wb: Workbench) -> gr.Blocks:
                             d_go = gr.Button("生成初稿", variant="primary", elem_id="draft-go")
                             d_stop = gr.Button("停止")
                     with gr.Column(scale=2):
-                        d_pick = gr.CheckboxGroup(label="参考范文（可勾选指定，留空则自动选择）", choices=[])
+                        d_pick = gr.CheckboxGroup(label="指定参考的范文（留空则自动选择）", choices=[])
+                        d_drop = gr.CheckboxGroup(label="不要参考的范文", choices=[])
                         d_hits = gr.Markdown()
+                        with gr.Accordion("查看范文全文", open=False):
+                            d_view = gr.Dropdown(label="范文", choices=[])
+                            d_full = gr.Textbox(label="全文", lines=10)
                 d_text = gr.Textbox(label="初稿（可直接修改）", lines=14, elem_id="draft-text")
                 d_marked = gr.HighlightedText(
                     label="核查结果：红色为在事实中找不到出处的内容", elem_id="draft-marked"
@@ -119,16 +123,26 @@ def build(wb: Workbench) -> gr.Blocks:
                     d_file = gr.File(label="下载", elem_id="draft-file")
 
                 @friendly
-                def find(kind: str, facts: str) -> tuple[Any, str]:
+                def find(kind: str, facts: str) -> tuple[Any, Any, Any, str]:
                     hits = wb.search(f"{kind} {facts}"[:300] or kind, k=6, type=kind) if facts.strip() else []
                     choices = list(dict.fromkeys((h.title, h.doc_id) for h in hits))
-                    return gr.update(choices=choices, value=[]), hits_markdown(hits)
+                    pick = gr.update(choices=choices, value=[])
+                    return pick, pick, gr.update(choices=choices), hits_markdown(hits, facts)
 
-                def draft(kind: str, unit: str, period: str, facts: str, pinned: list[str]) -> Iterator[Any]:
+                def draft(
+                    kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
+                ) -> Iterator[Any]:
                     try:
                         for text, result in streamed(
                             lambda put, stop: wb.draft(
-                                kind, facts, unit, period, pinned or (), on_token=put, cancelled=stop
+                                kind,
+                                facts,
+                                unit,
+                                period,
+                                pinned or (),
+                                dropped or (),
+                                on_token=put,
+                                cancelled=stop,
                             )
                         ):
                             if result is None:
@@ -158,10 +172,13 @@ def build(wb: Workbench) -> gr.Blocks:
                 def do_export(text: str, fmt: str) -> str:
                     return str(export(text, exports / f"初稿{fmt}"))
 
-                d_find.click(find, [d_type, d_facts], [d_pick, d_hits], concurrency_limit=4)
+                d_find.click(find, [d_type, d_facts], [d_pick, d_drop, d_view, d_hits], concurrency_limit=4)
+                d_view.change(
+                    friendly(lambda d: wb.document_text(d) if d else ""), d_view, d_full, concurrency_limit=4
+                )
                 job = d_go.click(
                     draft,
-                    [d_type, d_unit, d_period, d_facts, d_pick],
+                    [d_type, d_unit, d_period, d_facts, d_pick, d_drop],
                     [d_text, d_marked, d_table, d_hits],
                     concurrency_id="model",
                     concurrency_limit=1,

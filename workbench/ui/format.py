@@ -69,7 +69,17 @@ def _cell(text: str) -> str:
     return escape(text.replace("\n", " ").replace("|", "｜"))[:160]
 
 
-def hits_markdown(hits: list[Hit]) -> str:
+def mark_terms(text: str, query: str) -> str:
+    """Escaped text with the query's words (jieba tokens of two or more characters) wrapped in <mark>."""
+    from ..keyword import tokenize
+
+    out = escape(text)
+    for term in sorted({t for t in tokenize(query) if len(t) >= 2}, key=len, reverse=True):
+        out = out.replace(escape(term), f"<mark>{escape(term)}</mark>")
+    return out
+
+
+def hits_markdown(hits: list[Hit], query: str = "") -> str:
     if not hits:
         return "没有找到相关内容。"
     parts = []
@@ -78,7 +88,7 @@ def hits_markdown(hits: list[Hit]) -> str:
         parts.append(
             f"**{i}. 【{h.type}】{escape(h.title)}**{where}  \n"
             f"<small>{h.date or '日期不详'} · 得分 {h.score:.4f} · `{h.doc_id}`</small>\n\n"
-            f"> {_cell(h.text)}"
+            f"> {mark_terms(h.text.replace(chr(10), ' ').replace('|', '｜')[:160], query)}"
         )
     return "\n\n".join(parts)
 
