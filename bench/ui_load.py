@@ -9,13 +9,10 @@ each load the page and run 4 searches. Bounded in count and time; loopback only.
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
@@ -31,23 +28,9 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    home = RESULTS / "ui-load-lib"
-    env = {**os.environ, "WORKBENCH_LLM": llm, "WORKBENCH_MAX_TOKENS": "120"}
-    exe = str(Path(sys.executable).with_name("workbench"))
-    proc = subprocess.Popen(
-        [exe, "serve", "--store", str(home), "--port", str(port), "--samples"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    url = ""
-    for line in proc.stdout:
-        if line.startswith("Running on"):
-            url = line.split()[-1]
-            break
-    threading.Thread(target=lambda: [None for _ in proc.stdout or []], daemon=True).start()  # drain logs
+    from workbench.ui.jobs import spawn
+
+    proc, url = spawn(RESULTS / "ui-load-lib", port, {"WORKBENCH_LLM": llm, "WORKBENCH_MAX_TOKENS": "120"})
     try:
         Client(url, verbose=False).predict("预热", "全部", "", "", api_name="/search")  # load e5 once
         page_ms: list[float] = []

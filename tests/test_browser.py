@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,25 +25,9 @@ def _port() -> int:
 
 
 def _start(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    port = _port()
-    env = {**os.environ, "WORKBENCH_EMBEDDER": "fake", "WORKBENCH_LLM": "fake", **(extra_env or {})}
-    exe = shutil.which("workbench") or str(Path(sys.executable).with_name("workbench"))
-    proc = subprocess.Popen(
-        [exe, "serve", "--store", str(tmp), "--port", str(port), "--samples"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 90
-    for line in proc.stdout:
-        if line.startswith("Running on http://127.0.0.1:"):
-            return proc, line.split()[-1]
-        if time.monotonic() > deadline:
-            break
-    proc.kill()
-    pytest.fail("workbench serve did not print its URL")
+    from workbench.ui.jobs import spawn
+
+    return spawn(tmp, _port(), {"WORKBENCH_EMBEDDER": "fake", "WORKBENCH_LLM": "fake", **(extra_env or {})})
 
 
 @pytest.fixture(scope="module")

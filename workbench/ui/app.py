@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import queue
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: documents stay here
 
@@ -21,57 +18,7 @@ from ..errors import WorkbenchError
 from ..export import export
 from ..types import DOC_TYPES
 from .format import DOC_HEADERS, check_summary, documents_table, hits_markdown, marked, sources_table
-
-T = TypeVar("T")
-
-
-def friendly(fn: Callable[..., T]) -> Callable[..., T]:
-    """Core errors become a Chinese message in the page, never a stack trace."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except WorkbenchError as exc:
-            raise gr.Error(f"{exc.message}。{exc.hint}") from exc
-
-    return wrapper
-
-
-def streamed(run: Callable[[Callable[[str], None], Callable[[], bool]], T]) -> Iterator[tuple[str, T | None]]:
-    """Run a streaming core call in a worker thread; yield the text so far, then (text, result). Closing the
-    generator (the page's 停止 button) sets the cancel flag the core polls, so the model stops too."""
-    pieces: queue.Queue[str | None] = queue.Queue()
-    stop = threading.Event()
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = run(pieces.put, stop.is_set)
-        except BaseException as exc:  # handed to the page thread below
-            box["error"] = exc
-        finally:
-            pieces.put(None)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    text = ""
-    try:
-        while (piece := pieces.get()) is not None:
-            text += piece
-            while not pieces.empty():  # batch what arrived meanwhile: fewer page updates
-                nxt = pieces.get()
-                if nxt is None:
-                    pieces.put(None)
-                    break
-                text += nxt
-            yield text, None
-    finally:
-        stop.set()
-    worker.join()
-    if "error" in box:
-        raise box["error"]
-    yield text, box["value"]
+from .jobs import friendly, streamed
 
 
 def _doc_choices(wb: Workbench) -> list[tuple[str, str]]:
