@@ -14,18 +14,10 @@ from typing import Any
 
 from workbench import FakeEmbedder, Settings, Workbench
 from workbench.backends.llm import make_llm
-from workbench.check.numbers import quantities
 from workbench.documents import load_document
+from workbench.evalrun import number_precision
 
 from .common import RESULTS, ROOT, save
-
-
-def number_precision(summary: str, source: str) -> float:
-    found = {q.text for q in quantities(source)} | {str(int(q.value)) for q in quantities(source)}
-    mine = quantities(summary)
-    if not mine:
-        return 1.0
-    return sum(q.text in found or str(int(q.value)) in found or q.text in source for q in mine) / len(mine)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,23 @@ def test_search_terms_are_marked() -> None:
         marked_text == "党员参加<mark>主题</mark><mark>党日</mark>活动&lt;b&gt;"
     )  # markup in the text is escaped
     assert mark_terms("无关内容", "主题党日") == "无关内容"
+
+
+def test_streaming_handlers_show_core_errors_as_messages() -> None:
+    import inspect
+
+    import gradio as gr
+
+    from workbench import InputError
+    from workbench.ui.jobs import friendly_stream
+
+    @friendly_stream
+    def handler(x: str) -> Iterator[str]:
+        yield f"正在处理{x}"
+        raise InputError("没有提供本期事实", "请写下本期的事实。")
+
+    assert inspect.isgeneratorfunction(handler)  # Gradio streams only from generator functions
+    stream = handler("甲")
+    assert next(stream) == "正在处理甲"
+    with pytest.raises(gr.Error, match="没有提供本期事实。请写下本期的事实。"):
+        next(stream)

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         return PACKAGED[name].judge_threshold if name in PACKAGED else 0.5
 
     @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 2**20)
+
+    @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
 

@@ -28,7 +28,7 @@ from .draft import (
 from .errors import InputError, NotFoundError
 from .ingest import Ingester, walk
 from .keyword import KeywordIndex, doc_set_stamp
-from .prompts import load
+from .prompts import load, with_rules
 from .retrieve import collapse, rrf
 from .store import Store, build_where
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
@@ -90,7 +90,7 @@ class Workbench:
                 self.store,
                 self.embedder,
                 self.settings.chunk_tokens,
-                int(self.settings.max_file_mb * 2**20),
+                self.settings.max_bytes,
                 self.settings.embed_batch,
                 flush_chunks=8 * self.settings.embed_batch,
             )
@@ -100,7 +100,7 @@ class Workbench:
 
     def save_upload(self, source: str | Path, name: str = "") -> Path:
         """Keep an uploaded file (a zip becomes a folder) under ``home/uploads``; see ``uploads.save``."""
-        return save(source, self.settings.home / "uploads", int(self.settings.max_file_mb * 2**20), name)
+        return save(source, self.settings.home / "uploads", self.settings.max_bytes, name)
 
     def list_documents(
         self, type: str | None = None, year: int | None = None, unit: str | None = None
@@ -217,10 +217,7 @@ class Workbench:
             section=sections[heading],
             facts=facts.strip(),
         )
-        messages: list[Message] = [
-            {"role": "system", "content": load("system").render()},
-            {"role": "user", "content": prompt},
-        ]
+        messages: list[Message] = with_rules(prompt)
         start = time.perf_counter()
         written, first, _, stopped = generate(
             self.llm, messages, self.settings.max_tokens, on_token, cancelled
@@ -263,10 +260,7 @@ class Workbench:
         chosen = select(text, self.settings.condense_tokens, count)
         excerpt = "\n".join(s.text for s in chosen)
         prompt = load("condense").render(chars=str(chars), title=title or "报告", excerpt=excerpt)
-        messages: list[Message] = [
-            {"role": "system", "content": load("system").render()},
-            {"role": "user", "content": prompt},
-        ]
+        messages: list[Message] = with_rules(prompt)
         written, first, _, _ = generate(self.llm, messages, int(chars * 1.6) + 64, on_token, cancelled)
         extras = [s.text for s in sorted(chosen, key=lambda s: -s.score) if not s.heading]
         summary = fit_length(trim_repetition(written), chars, extras)
@@ -297,7 +291,7 @@ class Workbench:
         from .cleaning import clean_text
         from .reading import read_file
 
-        raw = read_file(Path(path), int(self.settings.max_file_mb * 2**20))
+        raw = read_file(Path(path), self.settings.max_bytes)
         return clean_text(raw) if clean else raw
 
     # -- search -----------------------------------------------------------------------------------------

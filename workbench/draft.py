@@ -16,7 +16,7 @@ from .backends.llm import LLM, Message
 from .check import CheckReport
 from .check.names import names
 from .chunking import heading_level
-from .prompts import load
+from .prompts import load, with_rules
 from .types import DOC_TYPES
 
 Progress = Callable[[str], None]
@@ -121,7 +121,7 @@ def messages_for(
         precedents=quote_precedents(precedents),
         facts=facts.strip(),
     )
-    return [{"role": "system", "content": load("system").render()}, {"role": "user", "content": user}]
+    return with_rules(user)
 
 
 def repetition(text: str, window: int = 24, times: int = 3) -> bool:

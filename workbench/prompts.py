@@ -70,5 +70,11 @@ def load(name: str, directory: Path = PROMPTS) -> Prompt:
     return parse(name, path.read_text(encoding="utf-8"))
 
 
+def with_rules(user: str) -> list[dict[str, str]]:
+    """Chat messages: the standing system rules (always first and identical, so a local model keeps them in
+    its KV cache across drafts, summaries and checks), then the task."""
+    return [{"role": "system", "content": load("system").render()}, {"role": "user", "content": user}]
+
+
 def names(directory: Path = PROMPTS) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.md"))

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..backends.llm import LLM
 from ..chunking import heading_level
-from ..prompts import load
+from ..prompts import load, with_rules
 from .report import CheckReport, ClaimResult, Finding, score
 
 MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
@@ -41,10 +41,7 @@ def calibrate(probabilities: Sequence[float], supported: Sequence[bool]) -> tupl
 
 def ask(llm: LLM, claim: str, evidence: Sequence[str]) -> float:
     prompt = load("judge").render(evidence="\n".join(evidence) or "（无）", claim=claim)
-    # The drafting system prompt leads, so a local model keeps it in its KV cache across draft and check.
-    return llm.yes_probability(
-        [{"role": "system", "content": load("system").render()}, {"role": "user", "content": prompt}]
-    )
+    return llm.yes_probability(with_rules(prompt))
 
 
 def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: int = 40) -> CheckReport:

@@ -14,11 +14,10 @@ import gradio as gr
 
 from ..core import Workbench
 from ..draft import top_sections
-from ..errors import WorkbenchError
 from ..export import export
 from ..types import DOC_TYPES
 from .format import DOC_HEADERS, check_summary, documents_table, hits_markdown, marked, sources_table
-from .jobs import friendly, streamed
+from .jobs import friendly, friendly_stream, streamed
 
 
 def _doc_choices(wb: Workbench) -> list[tuple[str, str]]:
@@ -76,39 +75,37 @@ def build(wb: Workbench) -> gr.Blocks:
                     pick = gr.update(choices=choices, value=[])
                     return pick, pick, gr.update(choices=choices), hits_markdown(hits, facts)
 
+                @friendly_stream
                 def draft(
                     kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
                 ) -> Iterator[Any]:
-                    try:
-                        for text, result in streamed(
-                            lambda put, stop: wb.draft(
-                                kind,
-                                facts,
-                                unit,
-                                period,
-                                pinned or (),
-                                dropped or (),
-                                on_token=put,
-                                cancelled=stop,
+                    for text, result in streamed(
+                        lambda put, stop: wb.draft(
+                            kind,
+                            facts,
+                            unit,
+                            period,
+                            pinned or (),
+                            dropped or (),
+                            on_token=put,
+                            cancelled=stop,
+                        )
+                    ):
+                        if result is None:
+                            yield text, gr.update(), gr.update(), gr.update()
+                        else:
+                            used = (
+                                "**本次参考的范文**（只学结构和写法，其中的数字、人名已遮去）：\n\n"
+                                + "\n".join(f"- {p.title} `{p.doc_id}`" for p in result.precedents)
+                                if result.precedents
+                                else ""
                             )
-                        ):
-                            if result is None:
-                                yield text, gr.update(), gr.update(), gr.update()
-                            else:
-                                used = (
-                                    "**本次参考的范文**（只学结构和写法，其中的数字、人名已遮去）：\n\n"
-                                    + "\n".join(f"- {p.title} `{p.doc_id}`" for p in result.precedents)
-                                    if result.precedents
-                                    else ""
-                                )
-                                yield (
-                                    result.text,
-                                    gr.update(**marked(result.text, result.check)),
-                                    check_summary(result.check),
-                                    used,
-                                )
-                    except WorkbenchError as exc:
-                        raise gr.Error(f"{exc.message}。{exc.hint}") from exc
+                            yield (
+                                result.text,
+                                gr.update(**marked(result.text, result.check)),
+                                check_summary(result.check),
+                                used,
+                            )
 
                 @friendly
                 def recheck(text: str, facts: str, unit: str, period: str) -> tuple[Any, str]:
@@ -144,25 +141,23 @@ def build(wb: Workbench) -> gr.Blocks:
                     found = [h for h, _ in top_sections(text) if h]
                     return gr.update(choices=found, value=found[0] if found else None)
 
+                @friendly_stream
                 def redo(
                     text: str, heading: str, kind: str, unit: str, period: str, facts: str
                 ) -> Iterator[Any]:
-                    try:
-                        for partial, result in streamed(
-                            lambda put, stop: wb.redraft_section(
-                                text, heading or "", kind, facts, unit, period, on_token=put, cancelled=stop
+                    for partial, result in streamed(
+                        lambda put, stop: wb.redraft_section(
+                            text, heading or "", kind, facts, unit, period, on_token=put, cancelled=stop
+                        )
+                    ):
+                        if result is None:
+                            yield gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
+                        else:
+                            yield (
+                                result.text,
+                                gr.update(**marked(result.text, result.check)),
+                                check_summary(result.check),
                             )
-                        ):
-                            if result is None:
-                                yield gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
-                            else:
-                                yield (
-                                    result.text,
-                                    gr.update(**marked(result.text, result.check)),
-                                    check_summary(result.check),
-                                )
-                    except WorkbenchError as exc:
-                        raise gr.Error(f"{exc.message}。{exc.hint}") from exc
 
                 job.then(headings, d_text, d_section)
                 d_redo.click(
@@ -190,31 +185,27 @@ def build(wb: Workbench) -> gr.Blocks:
                 with gr.Accordion("每句摘要的原文出处", open=False):
                     c_sources = gr.Markdown(elem_id="condense-sources")
 
+                @friendly_stream
                 def condense(upload: str | None, doc_id: str | None, chars: float) -> Iterator[Any]:
-                    try:
-                        if upload:
-                            source, title = wb.read_text(upload), Path(upload).stem
-                        elif doc_id:
-                            source, title = wb.document_text(doc_id), doc_id
+                    if upload:
+                        source, title = wb.read_text(upload), Path(upload).stem
+                    elif doc_id:
+                        source, title = wb.document_text(doc_id), doc_id
+                    else:
+                        raise gr.Error("请上传报告或选择库中的文档。")
+                    for text, result in streamed(
+                        lambda put, stop: wb.condense(source, int(chars), title, on_token=put, cancelled=stop)
+                    ):
+                        if result is None:
+                            yield text, gr.update(), gr.update(), gr.update()
                         else:
-                            raise gr.Error("请上传报告或选择库中的文档。")
-                        for text, result in streamed(
-                            lambda put, stop: wb.condense(
-                                source, int(chars), title, on_token=put, cancelled=stop
+                            yield (
+                                result.summary,
+                                gr.update(**marked(result.summary, result.check)),
+                                f"共 {result.chars} 字（原文 {result.source_chars} 字，{result.seconds:.1f} 秒）\n\n"
+                                + check_summary(result.check),
+                                sources_table(result.check),
                             )
-                        ):
-                            if result is None:
-                                yield text, gr.update(), gr.update(), gr.update()
-                            else:
-                                yield (
-                                    result.summary,
-                                    gr.update(**marked(result.summary, result.check)),
-                                    f"共 {result.chars} 字（原文 {result.source_chars} 字，{result.seconds:.1f} 秒）\n\n"
-                                    + check_summary(result.check),
-                                    sources_table(result.check),
-                                )
-                    except WorkbenchError as exc:
-                        raise gr.Error(f"{exc.message}。{exc.hint}") from exc
 
                 c_job = c_go.click(
                     condense,

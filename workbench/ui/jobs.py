@@ -35,6 +35,20 @@ def friendly(fn: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def friendly_stream(fn: Callable[..., Iterator[T]]) -> Callable[..., Iterator[T]]:
+    """``friendly`` for streaming handlers: Gradio streams only from a generator function, so the wrapper
+    must be one too."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator[T]:
+        try:
+            yield from fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            raise gr.Error(f"{exc.message}。{exc.hint}") from exc
+
+    return wrapper
+
+
 def streamed(run: Callable[[Callable[[str], None], Callable[[], bool]], T]) -> Iterator[tuple[str, T | None]]:
     """Run a streaming core call in a worker thread; yield the text so far, then (text, result). Closing the
     generator (the page's 停止 button) sets the cancel flag the core polls, so the model stops too."""
