@@ -191,6 +191,8 @@ def test_a_huge_report_goes_map_reduce(lib: Workbench, fake: FakeLLM) -> None:
     assert 3 <= len(prompts) <= 6  # one call per ~60 KB part, then the final summary
     assert all(count_tokens(p) < 4000 for p in prompts)
     assert 0.85 * 300 <= summary.chars <= 1.15 * 300
+    assert summary.source_chars == len(huge)  # the report, not the part summaries
+    assert summary.check is not None and all(e in huge for c in summary.check.claims for e in c.evidence)
 
 
 def test_split_top_sections_groups_by_size() -> None:

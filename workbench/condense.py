@@ -16,11 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .backends.llm import LLM
 from .check import CheckReport
 from .check.claims import split_claims
 from .check.numbers import quantities
 from .chunking import heading_level, sections
+from .draft import generate, trim_repetition
 from .keyword import tokenize
+from .prompts import load, with_rules
 
 TOLERANCE = 0.15
 MAP_REDUCE_CHARS = 200_000  # beyond this, select per section and summarise each first
@@ -151,3 +154,22 @@ def split_top_sections(text: str, max_chars: int = 60_000) -> list[str]:
         else:
             parts.append(block)
     return [p for p in parts if p.strip()]
+
+
+def summarise(
+    llm: LLM,
+    text: str,
+    chars: int,
+    title: str,
+    budget: int,
+    on_token: Callable[[str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[str, float, list[Scored]]:
+    """Select salient sentences within ``budget`` tokens, let the model write from them once, fit the length:
+    (summary, seconds to first token, the sentences selected)."""
+    chosen = select(text, budget, llm.count_tokens)
+    excerpt = "\n".join(s.text for s in chosen)
+    prompt = load("condense").render(chars=str(chars), title=title or "报告", excerpt=excerpt)
+    written, first, _, _ = generate(llm, with_rules(prompt), int(chars * 1.6) + 64, on_token, cancelled)
+    extras = [s.text for s in sorted(chosen, key=lambda s: -s.score) if not s.heading]
+    return fit_length(trim_repetition(written), chars, extras), first, chosen

@@ -12,7 +12,7 @@ from .backends.embed import Embedder, make_embedder
 from .backends.llm import LLM, Message, make_llm
 from .check import CheckReport, RuleChecker
 from .check.judge import judge_open_claims
-from .condense import MAP_REDUCE_CHARS, Summary, char_count, fit_length, select, split_top_sections
+from .condense import MAP_REDUCE_CHARS, Summary, char_count, split_top_sections, summarise
 from .config import Settings
 from .draft import (
     Draft,
@@ -252,23 +252,24 @@ class Workbench:
         if not text.strip():
             raise InputError("要压缩的报告为空")
         start = time.perf_counter()
-        count = self.llm.count_tokens
-        if len(text) > MAP_REDUCE_CHARS:  # far beyond 60 KB: condense each top-level section first
+        part_texts = [text]
+        if len(text) > MAP_REDUCE_CHARS:  # far beyond 60 KB: summarise each ~60 KB part first, unchecked
             parts = split_top_sections(text)
             per = max(120, 3 * chars // max(1, len(parts)))
-            text = "\n".join(self.condense(p, per).summary for p in parts)
-        chosen = select(text, self.settings.condense_tokens, count)
-        excerpt = "\n".join(s.text for s in chosen)
-        prompt = load("condense").render(chars=str(chars), title=title or "报告", excerpt=excerpt)
-        messages: list[Message] = with_rules(prompt)
-        written, first, _, _ = generate(self.llm, messages, int(chars * 1.6) + 64, on_token, cancelled)
-        extras = [s.text for s in sorted(chosen, key=lambda s: -s.score) if not s.heading]
-        summary = fit_length(trim_repetition(written), chars, extras)
+            part_texts = [summarise(self.llm, p, per, title, self.settings.condense_tokens)[0] for p in parts]
+        summary, first, chosen = summarise(
+            self.llm, "\n".join(part_texts), chars, title, self.settings.condense_tokens, on_token, cancelled
+        )
         result = Summary(
-            summary, char_count(summary), time.perf_counter() - start, len(text), first, excerpt.split("\n")
+            summary,
+            char_count(summary),
+            time.perf_counter() - start,
+            len(text),
+            first,
+            [s.text for s in chosen],
         )
         if summary:
-            result.check = self.check(summary, [text])
+            result.check = self.check(summary, [text])  # against the report itself, never the part summaries
         return result
 
     # -- check ------------------------------------------------------------------------------------------
