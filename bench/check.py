@@ -13,7 +13,8 @@ import sys
 import time
 
 from workbench.check import RuleChecker
-from workbench.documents import load_document
+from workbench.data import samples_dir
+from workbench.library.documents import load_document
 
 from .common import ROOT, save
 
@@ -68,7 +69,7 @@ def judge_timing(spec: str) -> dict[str, object]:
 
 
 def main() -> None:
-    sources = [load_document(p, 10**7).text for p in sorted((ROOT / "samples").iterdir()) if p.is_file()]
+    sources = [load_document(p, 10**7).text for p in sorted((samples_dir()).iterdir()) if p.is_file()]
     sentences = [s for s in re.split(r"(?<=[。！？；])", "\n".join(sources)) if s.strip()]
     draft = ""
     i = 0

@@ -14,10 +14,11 @@ from typing import Any
 
 from workbench import FakeEmbedder, Settings, Workbench
 from workbench.backends.llm import make_llm
-from workbench.documents import load_document
-from workbench.evalrun import number_precision
+from workbench.data import samples_dir
+from workbench.evaluation.run import number_precision
+from workbench.library.documents import load_document
 
-from .common import RESULTS, ROOT, save
+from .common import RESULTS, save
 
 
 def main() -> None:
@@ -27,7 +28,7 @@ def main() -> None:
     wb = Workbench(
         Settings(home=RESULTS / "condense-lib", embedder="fake", llm=spec), embedder=FakeEmbedder(), llm=llm
     )
-    docs = [load_document(p, 10**7).text for p in sorted((ROOT / "samples").iterdir()) if p.is_file()]
+    docs = [load_document(p, 10**7).text for p in sorted((samples_dir()).iterdir()) if p.is_file()]
     longest = max(docs, key=len)
     big_parts: list[str] = []
     i = 0

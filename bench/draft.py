@@ -17,9 +17,10 @@ from typing import Any
 
 from workbench import FakeEmbedder, Settings, Workbench
 from workbench.backends.llm import LocalLLM, make_llm
-from workbench.draft import messages_for
+from workbench.data import samples_dir
+from workbench.write.draft import messages_for
 
-from .common import RESULTS, ROOT, save
+from .common import RESULTS, save
 
 FACTS = """2024年上半年，学校党支部召开支部党员大会3次、支委会6次，书记讲党课1次。
 组织党员教师开展“师德师风”专题学习4次，撰写心得体会36篇。
@@ -69,7 +70,7 @@ def main() -> None:
             max_tokens=max_tokens,
         )
         wb = Workbench(settings, embedder=FakeEmbedder(), llm=llm)
-        wb.ingest([ROOT / "samples"], progress=False)
+        wb.ingest([samples_dir()], progress=False)
         # Warm with other facts: the KV cache then holds the fixed system prompt, as it does for a user who
         # drafts again; the new facts and precedents are read afresh.
         wb.draft("活动简报", WARM_FACTS, "某校团支部", "2023年")

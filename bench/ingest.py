@@ -15,9 +15,9 @@ import time
 
 from workbench import Settings, Workbench
 from workbench.backends.embed import make_embedder
-from workbench.chunking import chunk_text
-from workbench.documents import load_document
-from workbench.ingest import embed_inputs
+from workbench.library.chunking import chunk_text
+from workbench.library.documents import load_document
+from workbench.library.ingest import embed_inputs
 
 from .common import RESULTS, news_articles, save, write_articles
 

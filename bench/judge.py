@@ -16,7 +16,8 @@ import time
 from workbench import Settings
 from workbench.backends.llm import make_llm
 from workbench.check import RuleChecker
-from workbench.check.judge import ask, calibrate
+from workbench.check.judge import ask
+from workbench.evaluation.metrics import balanced_accuracy, calibrate
 
 from .common import ROOT, save
 
@@ -44,9 +45,7 @@ def main() -> None:
     threshold, dev_ba = calibrate(*dev)
 
     def ba(ps: list[float], ls: list[bool], t: float) -> float:
-        pos = [p >= t for p, s in zip(ps, ls, strict=True) if s]
-        neg = [p < t for p, s in zip(ps, ls, strict=True) if not s]
-        return round((sum(pos) / max(1, len(pos)) + sum(neg) / max(1, len(neg))) / 2, 3)
+        return round(balanced_accuracy(ls, [p >= t for p in ps]), 3)
 
     save(
         f"judge-{spec.replace(':', '_')}",

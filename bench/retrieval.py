@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from workbench import Settings, Workbench
-from workbench.metrics import first_rank, retrieval_metrics
+from workbench.data import samples_dir
+from workbench.evaluation.metrics import first_rank, retrieval_metrics
 
 from .common import NEWS, RESULTS, ROOT, news_articles, save, write_articles
 
@@ -66,7 +67,7 @@ def main() -> None:
     for embedder in embedders:
         samples_home = RESULTS / f"samples-{embedder}"
         shutil.rmtree(samples_home, ignore_errors=True)
-        result[f"samples/{embedder}"] = evaluate(library(embedder, "samples", ROOT / "samples"), sample_items)
+        result[f"samples/{embedder}"] = evaluate(library(embedder, "samples", samples_dir()), sample_items)
         if news_items:
             result[f"news/{embedder}"] = evaluate(
                 library(embedder, "news", RESULTS / "news-files"), news_items

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from workbench import Settings, Workbench
-from workbench.store import DocRecord, Store
+from workbench.library.store import DocRecord, Store
 from workbench.types import Chunk, Document
 
 from .common import RESULTS, news_articles, percentile, save

@@ -20,7 +20,8 @@ from workbench.check.dates import dates
 from workbench.check.names import names
 from workbench.check.numbers import quantities
 from workbench.check.polarity import PAIRS
-from workbench.documents import load_document
+from workbench.data import samples_dir
+from workbench.library.documents import load_document
 
 ROOT = Path(__file__).resolve().parent.parent
 _CN = "零一二三四五六七八九"
@@ -155,7 +156,7 @@ def build(samples: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    samples = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "samples"
+    samples = Path(sys.argv[1]) if len(sys.argv) > 1 else samples_dir()
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "evals" / "faithfulness.jsonl"
     items = build(samples)
     with out.open("w", encoding="utf-8") as fh:

@@ -10,7 +10,7 @@ import pytest
 from workbench import FakeEmbedder, Settings, Workbench
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
+SAMPLES = ROOT / "workbench" / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 # The draft JSON of INTERFACES.md, which outside scripts rely on.
 DRAFT_FIELDS = {"text", "precedents", "seconds", "first_token_seconds", "prompt_tokens", "tokens", "check"}

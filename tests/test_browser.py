@@ -105,8 +105,8 @@ def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
     page.get_by_label("文稿类型").click()
     page.get_by_role("option", name="活动简报").click()
     page.get_by_role("button", name="查找范文").click()
-    page.locator("mark").first.wait_for(timeout=15_000)  # the matching words in the precedent passage
-    page.get_by_text("明川区教育局机关党支部主题党日活动简报").first.wait_for()
+    page.locator("#draft-hits").get_by_text("✓ 将参考").first.wait_for(timeout=15_000)
+    page.locator("#draft-hits").get_by_text("明川区教育局机关党支部主题党日活动简报").first.wait_for()
     page.locator("#draft-go").click()
     page.wait_for_function(
         "document.querySelector('#draft-text textarea').value.includes('28名党员')", timeout=30_000
@@ -121,6 +121,47 @@ def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
     info.value.save_as(str(target))
     assert docx.Document(str(target)).paragraphs[0].text.startswith("2024年5月17日")
     _shot(page, "draft")
+
+
+def _marked_precedents(page: Any) -> list[str]:
+    """Click 查找范文 and read the titles #draft-hits marks as the ones the draft will use, in order."""
+    hits = page.locator("#draft-hits")
+    page.get_by_role("button", name="查找范文").click()
+    hits.get_by_text("按本期事实找到的范文").wait_for(timeout=15_000)
+    return [
+        li.locator("strong").inner_text() for li in hits.locator("li").all() if "✓ 将参考" in li.inner_text()
+    ]
+
+
+def _drafted_precedents(page: Any) -> list[str]:
+    """Click 生成初稿 and read the titles it lists under 本次参考的范文 (each followed by its `doc_id`)."""
+    hits = page.locator("#draft-hits")
+    page.locator("#draft-go").click()
+    hits.get_by_text("本次参考的范文").wait_for(timeout=30_000)  # shown once the draft is done
+    return [
+        li.inner_text().removesuffix(li.locator("code").inner_text()).strip()
+        for li in hits.locator("li").all()
+    ]
+
+
+@pytest.mark.parametrize("kind", ["工作总结", "其他"])  # 其他: no sample of its own, drafts use other types
+def test_find_lists_the_precedents_the_draft_uses(page: Any, kind: str) -> None:
+    page.get_by_role("tab", name="起草").click()
+    page.get_by_label("文稿类型").click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    page.get_by_role("button", name="查找范文").click()
+    page.locator("#draft-hits").get_by_text("请先填写本期事实").wait_for(timeout=15_000)
+    page.locator("#draft-facts textarea").fill(
+        "2024年全校开展主题党日活动12次，32名党员参加志愿服务。\n书记王立新讲专题党课4次。"
+    )
+    marked = _marked_precedents(page)
+    assert marked
+    assert _drafted_precedents(page) == marked
+    if kind == "工作总结":  # drop the first: 查找范文 and the draft both leave it out
+        page.locator("#draft-drop").get_by_label(marked[0], exact=True).check()
+        again = _marked_precedents(page)
+        assert again and marked[0] not in again
+        assert _drafted_precedents(page) == again
 
 
 def test_condense_and_evals_pages(page: Any) -> None:

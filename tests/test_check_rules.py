@@ -8,12 +8,14 @@ from workbench.check import RuleChecker
 from workbench.check.claims import split_claims
 from workbench.check.dates import dates
 from workbench.check.dates import supports as date_supports
-from workbench.check.judge import calibrate, judge_open_claims
+from workbench.check.judge import judge_open_claims
 from workbench.check.names import names, used_alone
-from workbench.check.numbers import Quantity, chinese_to_number, quantities
+from workbench.check.numbers import Quantity, quantities
 from workbench.check.numbers import supports as number_supports
 from workbench.check.polarity import flipped
 from workbench.check.report import Finding, score, verdict
+from workbench.evaluation.metrics import calibrate
+from workbench.text.lexicon import chinese_to_number
 
 
 @pytest.mark.parametrize(

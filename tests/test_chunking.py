@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.chunking import chunk_text, heading_label, heading_level, sections
-from workbench.tokens import count_tokens
+from workbench.library.chunking import chunk_text
+from workbench.text.structure import heading_label, heading_level, sections
+from workbench.text.tokens import count_tokens
 
 
 @pytest.mark.parametrize(

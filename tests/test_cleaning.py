@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.cleaning import clean_text, normalise_line
+from workbench.library.cleaning import clean_text, normalise_line
 
 
 @pytest.mark.parametrize(

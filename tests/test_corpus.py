@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench import Workbench
-from workbench.documents import load_document
+from workbench.library.documents import load_document
 
 pytestmark = pytest.mark.corpus
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.evalreport import html_report
-from workbench.evalrun import thresholds_passed
-from workbench.evaluate import balanced_accuracy_for, faithfulness_metrics
+from workbench.evaluation.metrics import balanced_accuracy_for, faithfulness_metrics
+from workbench.evaluation.report import html_report
+from workbench.evaluation.run import thresholds_passed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,12 @@ def test_html_escapes_text() -> None:
 def test_faithfulness_set_is_reproducible(tmp_path: Path) -> None:
     out = tmp_path / "f.jsonl"
     subprocess.run(
-        [sys.executable, str(ROOT / "evals" / "build_faithfulness.py"), str(ROOT / "samples"), str(out)],
+        [
+            sys.executable,
+            str(ROOT / "evals" / "build_faithfulness.py"),
+            str(ROOT / "workbench" / "samples"),
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
@@ -119,6 +124,6 @@ def test_faithfulness_set_is_reproducible(tmp_path: Path) -> None:
     [([1.0, 1.0, 0.5, 0.0], [0.25, 0.0, 0.25, 0.0, 0.5]), ([0.19, 0.2], [0.5, 0.5, 0.0, 0.0, 0.0]), ([], [])],
 )
 def test_histogram(scores: list[float], shares: list[float]) -> None:
-    from workbench.evalreport import histogram
+    from workbench.evaluation.report import histogram
 
     assert [s for _, s in histogram(scores)] == shares

@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from workbench.errors import InputError
-from workbench.export import export, to_markdown
+from workbench.write.export import export, to_markdown
 
 TEXT = "某小学2024年党建工作总结\n2024年，学校党支部召开党员大会5次。\n一、主要工作\n（一）理论学习\n1.坚持三会一课。\n二、下一步打算"
 

@@ -20,7 +20,7 @@ from workbench import (
     Workbench,
 )
 from workbench.backends.embed import Vectors
-from workbench.store import Store
+from workbench.library.store import Store
 from workbench.types import Chunk, Document
 
 N_SAMPLES = 6

@@ -9,7 +9,7 @@ import pytest
 
 from workbench import ConfigError, ModelError, Settings
 from workbench.backends.llm import FakeLLM, make_llm
-from workbench.models import PackagedModel, assemble
+from workbench.backends.models import PackagedModel, assemble, judge_threshold
 
 
 def _parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunks: list[bytes]) -> tuple[str, ...]:
@@ -92,4 +92,4 @@ def test_fake_llm_queues_and_records() -> None:
     ],
 )
 def test_judge_threshold_per_model(llm: str, explicit: float | None, expected: float) -> None:
-    assert Settings(llm=llm, judge_threshold=explicit).threshold() == expected
+    assert judge_threshold(Settings(llm=llm, judge_threshold=explicit)) == expected

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.documents import make_document
-from workbench.metadata import classify, extract_date, extract_title, extract_unit
+from workbench.library.documents import make_document
+from workbench.library.metadata import classify, extract_date, extract_title, extract_unit
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfWriter
 
 from workbench.errors import InputError
-from workbench.reading import decode_bytes, read_file, strip_markdown
+from workbench.library.reading import decode_bytes, read_file, strip_markdown
 
 TEXT = "一、工作成效\n全年开展主题党日活动12次，党员参学率98%。"
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.metrics import first_rank, retrieval_metrics
-from workbench.retrieve import collapse, near_duplicate, rrf
+from workbench.evaluation.metrics import first_rank, retrieval_metrics
+from workbench.search.fusion import collapse, near_duplicate, rrf
 
 
 @pytest.mark.parametrize(

@@ -88,3 +88,19 @@ def test_streaming_handlers_show_core_errors_as_messages() -> None:
     assert next(stream) == "正在处理甲"
     with pytest.raises(gr.Error, match="没有提供本期事实。请写下本期的事实。"):
         next(stream)
+
+
+def test_candidates_mark_the_ones_the_draft_will_use() -> None:
+    from workbench.types import DocumentInfo
+    from workbench.ui.format import candidates_markdown
+
+    docs = [
+        DocumentInfo(f"d{i}", f"<i>标题{i}</i>", "p", "工作总结", "某校" if i == 1 else "", "2023-12", 3)
+        for i in (1, 2, 3)
+    ]
+    md = candidates_markdown(docs, 2)
+    rows = [line for line in md.splitlines() if line[:1].isdigit()]
+    assert [row.startswith(f"{i}. ✓ 将参考") for i, row in enumerate(rows, 1)] == [True, True, False]
+    assert "&lt;i&gt;标题1" in md and "【工作总结】2023-12 · 某校 · `d1`" in md
+    assert "✓" not in candidates_markdown(docs, 0)
+    assert "没有可参考的范文" in candidates_markdown([], 2)

@@ -9,9 +9,10 @@ import pytest
 from tests.conftest import DRAFT_FIELDS
 from workbench import FakeEmbedder, InputError, NotFoundError, Settings, Workbench
 from workbench.backends.llm import FakeLLM
-from workbench.condense import char_count, fit_length, select
-from workbench.draft import outline, repetition, trim_repetition
-from workbench.tokens import count_tokens
+from workbench.text.tokens import char_count, count_tokens
+from workbench.write.condense import fit_length, select
+from workbench.write.draft import outline
+from workbench.write.generate import repetition, trim_repetition
 
 FACTS = "2024年，学校党支部召开党员大会5次。\n开展主题党日活动8次，参加党员120人次。\n书记王明讲党课2次。"
 
@@ -183,7 +184,7 @@ def test_trim_repetition_ignores_list_numbers() -> None:
 
 
 def test_a_huge_report_goes_map_reduce(lib: Workbench, fake: FakeLLM) -> None:
-    from workbench.condense import MAP_REDUCE_CHARS
+    from workbench.write.condense import MAP_REDUCE_CHARS
 
     huge = "\n".join([REPORT] * (MAP_REDUCE_CHARS // len(REPORT) + 2))
     summary = lib.condense(huge, chars=300)
@@ -196,7 +197,7 @@ def test_a_huge_report_goes_map_reduce(lib: Workbench, fake: FakeLLM) -> None:
 
 
 def test_split_top_sections_groups_by_size() -> None:
-    from workbench.condense import split_top_sections
+    from workbench.text.structure import split_top_sections
 
     text = "\n".join(f"{'一二三四五六七八九十'[i]}、第{i}节\n" + "正文。" * 50 for i in range(10))
     parts = split_top_sections(text, max_chars=400)
@@ -221,7 +222,7 @@ def test_split_top_sections_groups_by_size() -> None:
     ],
 )
 def test_precedent_facts_are_masked(line: str, masked: str) -> None:
-    from workbench.draft import mask_facts
+    from workbench.write.draft import mask_facts
 
     assert mask_facts(line) == masked
 

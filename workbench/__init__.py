@@ -1,10 +1,13 @@
 """报告写作台 — an offline workbench for Chinese work reports.
 
 The public API: build a ``Workbench`` (optionally with ``Settings``) and call its methods; the CLI and the
-web UI are thin shells over it.
+web UI are thin shells over it. Every result type the API returns, and the deterministic fakes the tests
+and ``--quick`` evals use, are exported here too.
 """
 
 from .backends.embed import Embedder, FakeEmbedder, make_embedder
+from .backends.llm import LLM, FakeLLM, make_llm
+from .check import CheckReport, ClaimResult, Finding
 from .config import Settings
 from .core import Workbench
 from .errors import (
@@ -18,25 +21,36 @@ from .errors import (
     WorkbenchError,
 )
 from .types import DOC_TYPES, Chunk, Document, DocumentInfo, Hit, IngestReport
+from .write.condense import Summary
+from .write.draft import Draft, Precedent
 
 __all__ = [
     "DOC_TYPES",
+    "LLM",
+    "CheckReport",
     "Chunk",
+    "ClaimResult",
     "ConfigError",
     "Document",
     "DocumentInfo",
+    "Draft",
     "Embedder",
     "EmbedderMismatchError",
     "FakeEmbedder",
+    "FakeLLM",
+    "Finding",
     "Hit",
     "IngestReport",
     "InputError",
     "ModelError",
     "NotFoundError",
+    "Precedent",
     "Settings",
     "StoreBusyError",
     "StoreError",
+    "Summary",
     "Workbench",
     "WorkbenchError",
     "make_embedder",
+    "make_llm",
 ]

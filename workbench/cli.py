@@ -13,12 +13,10 @@ from typing import Any
 from .check import CheckReport
 from .config import Settings
 from .core import Workbench
+from .data import evals_dir, samples_dir
 from .errors import WorkbenchError
-from .export import export
 from .types import DOC_TYPES, Hit, IngestReport
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-EVALS = Path(__file__).resolve().parent.parent / "evals"
+from .write.export import export
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--chars", type=int, default=800)
     p.add_argument("--out", type=Path)
     p = sub.add_parser("eval", parents=[common], help="运行 evals/ 下的评测，未达阈值时退出码为 1")
-    p.add_argument("config", nargs="?", type=Path, default=EVALS / "config.toml")
+    p.add_argument("config", nargs="?", type=Path, default=None)
     p.add_argument("--quick", action="store_true", help="快速评测（CI 用）")
     p.add_argument("--html", type=Path, help="写出给人看的 HTML 报告")
     p = sub.add_parser("serve", parents=[common], help="启动网页版写作台")
@@ -194,10 +192,10 @@ def run(args: argparse.Namespace) -> Any:
             export(summary.summary, args.out)
         return summary.to_json()
     if args.command == "eval":
-        from .evalreport import html_report
-        from .evalrun import run_eval
+        from .evaluation.report import html_report
+        from .evaluation.run import run_eval
 
-        result = run_eval(args.config, quick=args.quick)
+        result = run_eval(args.config or evals_dir() / "config.toml", wb, quick=args.quick)
         if args.html:
             args.html.write_text(html_report(result), encoding="utf-8")
         if not args.json:
@@ -211,15 +209,15 @@ def run(args: argparse.Namespace) -> Any:
         from .ui import load_users, serve
 
         if args.samples and not wb.list_documents():
-            print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)
-            wb.ingest([SAMPLES], progress=False)
+            print(f"库为空，正在导入示例报告 {samples_dir()} …", file=sys.stderr)
+            wb.ingest([samples_dir()], progress=False)
         users = load_users(os.environ.get("WORKBENCH_AUTH", ""), args.users)
         serve(wb, args.host, args.port, users)
         return None
     if args.command == "quickstart":
         if not wb.list_documents():
-            print(f"库为空，正在导入示例报告 {SAMPLES} …", file=sys.stderr)
-            _print_ingest(wb.ingest([SAMPLES]))
+            print(f"库为空，正在导入示例报告 {samples_dir()} …", file=sys.stderr)
+            _print_ingest(wb.ingest([samples_dir()]))
         print(f"库 {wb.settings.home.resolve()} 共 {len(wb.list_documents())} 篇。检索“{args.query}”：")
         _print_hits(wb.search(args.query, 3))
         return None

@@ -53,15 +53,6 @@ class Settings(BaseSettings):
     embed_batch: int = Field(default=32, ge=1, le=1024)
     threads: int = Field(default=0, ge=0, description="CPU threads for local models; 0 = all cores")
 
-    def threshold(self) -> float:
-        """The judge threshold: the setting, else the packaged model's calibrated value, else 0.5."""
-        if self.judge_threshold is not None:
-            return self.judge_threshold
-        from .models import PACKAGED
-
-        name = self.llm.partition(":")[2] or ("qwen-1.5b" if self.llm == "local" else "")
-        return PACKAGED[name].judge_threshold if name in PACKAGED else 0.5
-
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 2**20)

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .backends.embed import Embedder, make_embedder
-from .backends.llm import LLM, Message, make_llm
+from .backends.llm import LLM, make_llm
+from .backends.models import judge_threshold
 from .check import CheckReport, RuleChecker
 from .check.judge import judge_open_claims
-from .condense import MAP_REDUCE_CHARS, Summary, char_count, split_top_sections, summarise
 from .config import Settings
-from .draft import (
-    Draft,
-    Precedent,
-    generate,
-    messages_for,
-    outline,
-    replace_section,
-    top_sections,
-    trim_repetition,
-    unique_docs,
-)
 from .errors import InputError, NotFoundError
-from .ingest import Ingester, walk
-from .keyword import KeywordIndex, doc_set_stamp
-from .prompts import load, with_rules
-from .retrieve import collapse, rrf
-from .store import Store, build_where
+from .library.ingest import Ingester, walk
+from .library.store import Store
+from .library.uploads import save
+from .search.hybrid import HybridSearch
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
-from .uploads import save
-
-_CANDIDATES = 30  # per retriever, before fusion
+from .write import condense as condensing
+from .write import draft as drafting
+from .write.condense import Summary
+from .write.draft import Draft, Precedent
 
 
 def _tqdm_progress(items: Iterable[Path], total: int) -> Iterable[Path]:
@@ -57,8 +45,7 @@ class Workbench:
         self._embedder = embedder
         self._llm = llm
         self._store: Store | None = None
-        self._keyword: KeywordIndex | None = None
-        self._keyword_count = -1
+        self._search: HybridSearch | None = None
         self._lock = threading.RLock()  # the UI serves several users from one Workbench
 
     # -- backends, opened on first use --------------------------------------------------------------
@@ -76,9 +63,19 @@ class Workbench:
 
     @property
     def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.settings, self.embedder.name, self.embedder.dim)
-        return self._store
+        with self._lock:
+            if self._store is None:
+                self._store = Store(self.settings, self.embedder.name, self.embedder.dim)
+            return self._store
+
+    @property
+    def searcher(self) -> HybridSearch:
+        with self._lock:
+            if self._search is None:
+                self._search = HybridSearch(
+                    self.store, self.embedder.embed_query, self.settings.keyword_weight
+                )
+            return self._search
 
     # -- library --------------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[str | Path], progress: bool = True) -> IngestReport:
@@ -95,7 +92,7 @@ class Workbench:
                 flush_chunks=8 * self.settings.embed_batch,
             )
             report = ingester.run(walked, _tqdm_progress if progress else None)
-            self._refresh_keyword(save=True)
+            self.searcher.refresh(save=True)
         return report
 
     def save_upload(self, source: str | Path, name: str = "") -> Path:
@@ -130,39 +127,43 @@ class Workbench:
                 raise NotFoundError(f"库中没有文档“{doc_or_path}”")
             for record in hits:
                 self.store.delete_document(record.doc_id)
-            self._refresh_keyword(save=True)
+            self.searcher.refresh(save=True)
         return len(hits)
 
     def document_text(self, doc_id: str) -> str:
         """The whole cleaned text of a document, rebuilt from its chunks in order."""
-        ids, texts, metas = self.store.chunks_of([doc_id])
-        if not ids:
+        text = self.store.document_text(doc_id)
+        if not text:
             raise NotFoundError(f"库中没有文档“{doc_id}”")
-        ordered = sorted(zip(metas, texts, strict=True), key=lambda mt: int(mt[0].get("index", 0)))
-        return "\n".join(text for _, text in ordered)
+        return text
 
     # -- draft and condense -------------------------------------------------------------------------
+    def precedent_candidates(
+        self, doc_type: str, facts: str, exclude: Sequence[str] = (), k: int = 6
+    ) -> list[DocumentInfo]:
+        """The documents a draft of these facts would take precedents from, best first: the draft uses the
+        first ``settings.precedents`` of this list (what 查找范文 shows)."""
+        _check_type(doc_type)
+        records = self.store.records()
+        ids = (
+            drafting.candidates(self.searcher, records, doc_type, facts, exclude, k) if facts.strip() else []
+        )
+        return [records[d].info() for d in ids]
+
     def precedents(
         self, doc_type: str, facts: str, pinned: Sequence[str] = (), exclude: Sequence[str] = ()
     ) -> list[Precedent]:
         """Precedents for a draft: the pinned ones, else the most similar of the same type, then any type."""
-        records = self.store.records()
-        if pinned:
-            missing = [d for d in pinned if d not in records]
-            if missing:
-                raise NotFoundError(f"库中没有范文 {'、'.join(missing)}")
-            ids = list(pinned)
-        else:
-            query = f"{doc_type} {facts.strip()[:300]}"
-            ids = unique_docs(self.search(query, k=10, type=doc_type)) if records else []
-            if len(ids) < self.settings.precedents and records:
-                ids += [d for d in unique_docs(self.search(query, k=10)) if d not in ids]
-            ids = [d for d in ids if d not in exclude][: self.settings.precedents]
-        each = self.settings.precedent_tokens // max(1, len(ids))
-        return [
-            Precedent(d, records[d].title, outline(self.document_text(d), each, self.llm.count_tokens))
-            for d in ids
-        ]
+        return drafting.precedents(
+            self.searcher,
+            doc_type,
+            facts,
+            pinned,
+            exclude,
+            self.settings.precedents,
+            self.settings.precedent_tokens,
+            self.llm.count_tokens,
+        )
 
     def draft(
         self,
@@ -180,20 +181,17 @@ class Workbench:
         if not facts.strip():
             raise InputError("没有提供本期事实", "请写下本期的时间、数字、人名、活动等事实，每行一条。")
         chosen = self.precedents(doc_type, facts, pinned, exclude)
-        messages = messages_for(doc_type, facts, unit, period, chosen)
-        start = time.perf_counter()
-        text, first, _, stopped = generate(self.llm, messages, self.settings.max_tokens, on_token, cancelled)
-        seconds = time.perf_counter() - start
-        text = trim_repetition(text)
-        prompt_tokens = sum(self.llm.count_tokens(m["content"]) for m in messages)
-        draft = Draft(
-            text, chosen, seconds, first, prompt_tokens, self.llm.count_tokens(text), stopped=stopped
+        messages = drafting.messages_for(doc_type, facts, unit, period, chosen)
+        return drafting.write(
+            self.llm,
+            messages,
+            self.settings.max_tokens,
+            [facts, unit, period],
+            self.check,
+            chosen,
+            on_token=on_token,
+            cancelled=cancelled,
         )
-        if text:
-            t0 = time.perf_counter()
-            draft.check = self.check(text, [facts, unit, period])
-            draft.extra["check_seconds"] = time.perf_counter() - t0
-        return draft
 
     def redraft_section(
         self,
@@ -207,36 +205,18 @@ class Workbench:
         cancelled: Callable[[], bool] | None = None,
     ) -> Draft:
         """Rewrite one 一、 section of a draft from the facts; the rest stays as the user left it."""
-        sections = dict(top_sections(text))
-        if heading not in sections or not heading:
-            raise InputError(f"稿件里没有“{heading}”这一部分", "请从下拉框里选择一个“一、”级标题。")
-        prompt = load("redraft_section").render(
-            doc_type=doc_type,
-            heading=heading,
-            outline="\n".join(h for h in sections if h),
-            section=sections[heading],
-            facts=facts.strip(),
+        return drafting.redraft(
+            self.llm,
+            text,
+            heading,
+            doc_type,
+            facts,
+            [facts, unit, period],
+            self.settings.max_tokens,
+            self.check,
+            on_token,
+            cancelled,
         )
-        messages: list[Message] = with_rules(prompt)
-        start = time.perf_counter()
-        written, first, _, stopped = generate(
-            self.llm, messages, self.settings.max_tokens, on_token, cancelled
-        )
-        new_block = trim_repetition(written)
-        if not new_block.startswith(heading):
-            new_block = f"{heading}\n{new_block}"
-        whole = replace_section(text, heading, new_block)
-        draft = Draft(
-            whole,
-            [],
-            time.perf_counter() - start,
-            first,
-            sum(self.llm.count_tokens(m["content"]) for m in messages),
-            self.llm.count_tokens(written),
-            stopped=stopped,
-        )
-        draft.check = self.check(whole, [facts, unit, period])
-        return draft
 
     def condense(
         self,
@@ -247,30 +227,9 @@ class Workbench:
         cancelled: Callable[[], bool] | None = None,
     ) -> Summary:
         """A summary of about ``chars`` characters (±15 %), written from the report's salient sentences."""
-        if chars < 50:
-            raise InputError("摘要字数太少", "请给出至少 50 字。")
-        if not text.strip():
-            raise InputError("要压缩的报告为空")
-        start = time.perf_counter()
-        part_texts = [text]
-        if len(text) > MAP_REDUCE_CHARS:  # far beyond 60 KB: summarise each ~60 KB part first, unchecked
-            parts = split_top_sections(text)
-            per = max(120, 3 * chars // max(1, len(parts)))
-            part_texts = [summarise(self.llm, p, per, title, self.settings.condense_tokens)[0] for p in parts]
-        summary, first, chosen = summarise(
-            self.llm, "\n".join(part_texts), chars, title, self.settings.condense_tokens, on_token, cancelled
+        return condensing.condense(
+            self.llm, text, chars, title, self.settings.condense_tokens, self.check, on_token, cancelled
         )
-        result = Summary(
-            summary,
-            char_count(summary),
-            time.perf_counter() - start,
-            len(text),
-            first,
-            [s.text for s in chosen],
-        )
-        if summary:
-            result.check = self.check(summary, [text])  # against the report itself, never the part summaries
-        return result
 
     # -- check ------------------------------------------------------------------------------------------
     def check(
@@ -284,13 +243,13 @@ class Workbench:
             raise InputError("没有提供原文（事实材料）", "用 --source 给出事实材料或原报告。")
         report = RuleChecker(sources).check(text, lines=lines)
         if self.settings.judge if judge is None else judge:
-            report = judge_open_claims(report, self.llm, self.settings.threshold())
+            report = judge_open_claims(report, self.llm, judge_threshold(self.settings))
         return report
 
     def read_text(self, path: str | Path, clean: bool = True) -> str:
         """The text of one file as ingest would read it (``clean=False`` keeps it as written, for offsets)."""
-        from .cleaning import clean_text
-        from .reading import read_file
+        from .library.cleaning import clean_text
+        from .library.reading import read_file
 
         raw = read_file(Path(path), self.settings.max_bytes)
         return clean_text(raw) if clean else raw
@@ -312,80 +271,9 @@ class Workbench:
         if k < 1:
             raise InputError("k 必须至少为 1")
         _check_type(type)
-        n = max(_CANDIDATES, 3 * k)
-        rankings: list[list[str]] = []
-        texts: dict[str, str] = {}
-        metas: dict[str, dict[str, object]] = {}
-        if mode in ("hybrid", "dense"):
-            dense = self.store.query(self.embedder.embed_query(query), n, build_where(type, year, unit))
-            rankings.append([cid for cid, _, _ in dense])
-            for cid, text, meta in dense:
-                texts[cid], metas[cid] = text, meta
-        keyword = self._keyword_index()
-        if mode in ("hybrid", "keyword"):
-            hits = keyword.search(query, n, type, year, unit)
-            rankings.append([cid for cid, _ in hits])
-            for cid, (text, meta) in self.store.get_chunks([c for c, _ in hits if c not in texts]).items():
-                texts[cid], metas[cid] = text, meta
-        complete = keyword.docs  # only complete documents are in the keyword index
-        weights = [1.0, self.settings.keyword_weight] if mode == "hybrid" else [1.0]
-        fused = rrf(rankings, weights=weights[: len(rankings)])
-        ranked = sorted(
-            (cid for cid in fused if cid in texts and str(metas[cid].get("doc_id")) in complete),
-            key=lambda c: -fused[c],
-        )
-        keep = collapse([(cid, texts[cid]) for cid in ranked], k)
-        return [_hit(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
-
-    def _keyword_index(self) -> KeywordIndex:
-        with self._lock:
-            count = self.store.record_count()
-            if self._keyword is None or count != self._keyword_count:
-                self._refresh_keyword(save=False)
-            assert self._keyword is not None
-            return self._keyword
-
-    def _refresh_keyword(self, save: bool) -> None:
-        """Bring the keyword cache in line with the complete documents, tokenising only new ones."""
-        records = self.store.records()
-        stamp = doc_set_stamp(records)
-        index = self._keyword if self._keyword is not None else KeywordIndex.load(self.settings.keyword_dir)
-        if index.stamp != stamp or self._keyword is None:
-            missing = [d for d in records if d not in index.docs]
-            docs = {d: t for d, t in index.docs.items() if d in records}
-            if missing:
-                ids, texts, metas = self.store.chunks_of(missing)
-                grouped: dict[str, tuple[list[str], list[str], list[dict[str, object]]]] = {}
-                for cid, text, meta in zip(ids, texts, metas, strict=True):
-                    entry = grouped.setdefault(str(meta["doc_id"]), ([], [], []))
-                    entry[0].append(cid)
-                    entry[1].append(text)
-                    entry[2].append(meta)
-                for doc_id, (cids, ts, ms) in grouped.items():
-                    docs[doc_id] = KeywordIndex.entry(cids, ts, ms)
-            changed = index.stamp != stamp
-            index = KeywordIndex(stamp=stamp, docs=docs)
-            index.build()
-            if save or changed:  # a reader may refresh the cache too; the write is atomic
-                index.save(self.settings.keyword_dir)
-        self._keyword = index
-        self._keyword_count = len(records)
+        return self.searcher.search(query, k, type, year, unit, mode)
 
 
 def _check_type(type: str | None) -> None:
     if type and type not in DOC_TYPES:
         raise InputError(f"未知的文档类型“{type}”", "可选：" + "、".join(DOC_TYPES))
-
-
-def _hit(cid: str, text: str, meta: dict[str, object], score: float) -> Hit:
-    return Hit(
-        doc_id=str(meta.get("doc_id", "")),
-        title=str(meta.get("title", "")),
-        path=str(meta.get("path", "")),
-        heading=str(meta.get("heading", "")),
-        text=text,
-        score=round(score, 6),
-        type=str(meta.get("type", "")),
-        date=str(meta.get("date", "")),
-        chunk_id=cid,
-    )

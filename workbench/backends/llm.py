@@ -49,7 +49,7 @@ class LLM(ABC):
 
     def count_tokens(self, text: str) -> int:
         """The model's own token count where it has one; cl100k otherwise."""
-        from ..tokens import count_tokens
+        from ..text.tokens import count_tokens
 
         return count_tokens(text)
 
@@ -223,7 +223,7 @@ _cache_lock = threading.Lock()
 
 def make_llm(settings: Settings) -> LLM:
     """The LLM a settings string names; local models are loaded once per process."""
-    from ..models import PACKAGED, QWEN_15B, assemble
+    from .models import PACKAGED, QWEN_15B, assemble
 
     spec = settings.llm.strip()
     if spec == "fake":

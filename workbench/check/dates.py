@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .numbers import CN_NUM, chinese_to_number
+from ..text.lexicon import CN_NUM, chinese_to_number
 
 _NUM = rf"(?:\d{{1,4}}|[{CN_NUM}]{{1,4}})"
 _DATE = re.compile(

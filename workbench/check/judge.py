@@ -2,7 +2,7 @@
 
 Rules go first; only claims they leave open (no fact to trace, not verbatim) reach the model, so a draft
 costs a few model calls, not one per sentence. The raw model answers 是 far too often, so the verdict uses a
-threshold calibrated on the dev set (``calibrate``), not the model's free-text answer.
+threshold calibrated on the dev set (``evaluation.metrics.calibrate``), not the model's free-text answer.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..backends.llm import LLM
-from ..chunking import heading_level
 from ..prompts import load, with_rules
+from ..text.structure import heading_level
 from .report import CheckReport, ClaimResult, Finding, score
 
 MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
@@ -21,22 +21,6 @@ MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
 def judge_verdict(probability: float, threshold: float) -> bool:
     """Supported when P(是) reaches the threshold."""
     return probability >= threshold
-
-
-def calibrate(probabilities: Sequence[float], supported: Sequence[bool]) -> tuple[float, float]:
-    """The threshold with the best balanced accuracy on labelled items: (threshold, balanced accuracy)."""
-    pos = [p for p, s in zip(probabilities, supported, strict=True) if s]
-    neg = [p for p, s in zip(probabilities, supported, strict=True) if not s]
-    if not pos or not neg:
-        return 0.5, 0.0
-    best = (0.5, 0.0)
-    for t in sorted(set(probabilities)):
-        tpr = sum(p >= t for p in pos) / len(pos)
-        tnr = sum(p < t for p in neg) / len(neg)
-        ba = (tpr + tnr) / 2
-        if ba > best[1]:
-            best = (t, ba)
-    return best
 
 
 def ask(llm: LLM, claim: str, evidence: Sequence[str]) -> float:

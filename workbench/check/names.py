@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-_ORG_SUFFIX = (
-    r"(?:教育局|教育委员会|教育工作委员会|教育工作党委|教育系统党委|教体局|人民政府|委员会|纪委|党委|党总支|党支部|"
-    r"工委|政府|中心|进修学校|职业学校|职高|中学|小学|学校|幼儿园|学院|大学|研究院|研究室|办公室|组织部|宣传部|"
-    r"教研室|医院|派出所|街道|社区|集团|协会|联合会|基金会|公司|部门|大队|中队|少先队|团委|工会|妇联)"
-)
-_ORG = re.compile(rf"[\u4e00-\u9fff]{{1,16}}{_ORG_SUFFIX}")
+from ..text.lexicon import ORG_SUFFIX, SURNAMES
+
+_ORG = re.compile(rf"[\u4e00-\u9fff]{{1,16}}{ORG_SUFFIX}")
 _LEADING = frozenset(
     [
         "在",
@@ -65,12 +62,6 @@ _TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _QUOTED = re.compile(r"“([^“”\n]{2,20})”")
 _PERSON_TAGS = {"nr", "nrfg", "nrt"}
 _PLACE_TAGS = {"ns", "nsf"}
-# jieba tags many words as person names; a real one starts with a common surname.
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
-    "金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
-    "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
 # Generic words jieba sometimes tags as names in this genre.
 _NOT_NAMES = frozenset(
     [
@@ -139,7 +130,7 @@ def _posseg() -> Any:
 
 
 _CUT_AFTER = ("p", "u", "d", "c", "r", "m", "q", "t", "f", "x", "uj", "ul")
-_ENDS_ORG = re.compile(rf"{_ORG_SUFFIX}$")
+_ENDS_ORG = re.compile(rf"{ORG_SUFFIX}$")
 _PLACE_END = tuple("省市县区镇乡村州岛山湖江河路街")
 
 
@@ -165,7 +156,7 @@ def _org_spans(candidate: str) -> list[tuple[str, int]]:
     return [
         (seg, at)
         for seg, at in out
-        if len(seg) >= 3 and _ENDS_ORG.search(seg) and not re.fullmatch(_ORG_SUFFIX, seg)
+        if len(seg) >= 3 and _ENDS_ORG.search(seg) and not re.fullmatch(ORG_SUFFIX, seg)
     ]
 
 
@@ -186,7 +177,7 @@ def names(text: str) -> list[Name]:
         if start < 0:
             continue
         pos = start + len(word)
-        if len(word) == 1 and flag in _PERSON_TAGS and word in _SURNAMES and i + 1 < len(words):
+        if len(word) == 1 and flag in _PERSON_TAGS and word in SURNAMES and i + 1 < len(words):
             # jieba often splits a name it does not know: 王 (nr) + 立新. A tagged surname and a short word
             # right after it make a name.
             given, given_flag = words[i + 1]
@@ -199,7 +190,7 @@ def names(text: str) -> list[Name]:
             continue
         if len(word) < 2 or word in _NOT_NAMES:
             continue
-        if flag in _PERSON_TAGS and word[0] in _SURNAMES and len(word) <= 4:
+        if flag in _PERSON_TAGS and word[0] in SURNAMES and len(word) <= 4:
             found.append(Name(word, "person", start, pos))
         elif flag in _PLACE_TAGS and word.endswith(_PLACE_END):
             found.append(Name(word, "place", start, pos))

@@ -9,23 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-CN_NUM = "零〇一二两三四五六七八九十百千"
+from ..text.lexicon import BIG, CN_NUM, chinese_to_number
+
 # Measure words after which a Chinese numeral is a count, not part of a word (一流, 统一, 三会一课).
 MEASURES = (
     "人次|人|名|位|个|次|场|所|项|家|篇|节|件|本|条|支|期|批|届|类|种|座|间|台|套|元|岁|分|天|小时|周|月|年|"
@@ -72,47 +57,16 @@ class Quantity:
     text: str
 
 
-def chinese_to_number(text: str) -> float | None:
-    """一千二百 → 1200, 两万 → 20000, 十二 → 12, 三点五 → 3.5, 二〇二〇 → 2020; None when not a numeral."""
-    if not text:
-        return None
-    if "点" in text:
-        whole, _, frac = text.partition("点")
-        w = chinese_to_number(whole) if whole else 0.0
-        digits = [_CN_DIGITS.get(c) for c in frac]
-        if w is None or any(d is None for d in digits):
-            return None
-        return w + float("0." + "".join(str(d) for d in digits))
-    for big, factor in sorted(_BIG.items(), key=lambda kv: -kv[1]):
-        if big in text:
-            head, _, tail = text.partition(big)
-            h = chinese_to_number(head) if head else 1.0
-            t = chinese_to_number(tail) if tail else 0.0
-            return None if h is None or t is None else h * factor + t
-    if all(c in _CN_DIGITS for c in text) and len(text) > 1:  # digit by digit: 二〇二〇
-        return float("".join(str(_CN_DIGITS[c]) for c in text))
-    total, current = 0, 0
-    for c in text:
-        if c in _CN_DIGITS:
-            current = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[c]
-            current = 0
-        else:
-            return None
-    return float(total + current)
-
-
 def _value(m: re.Match[str]) -> float | None:
     if m.group("pct"):
         raw = m.group("pctnum")
         return float(raw.replace(",", "")) if raw[0].isdigit() else chinese_to_number(raw)
     if m.group("num"):
         v = float(m.group("num").replace(",", ""))
-        return v * _BIG[m.group("abig")] if m.group("abig") else v
+        return v * BIG[m.group("abig")] if m.group("abig") else v
     if m.group("cn"):
         cn = chinese_to_number(m.group("cn"))
-        return None if cn is None else cn * (_BIG[m.group("cbig")] if m.group("cbig") else 1)
+        return None if cn is None else cn * (BIG[m.group("cbig")] if m.group("cbig") else 1)
     return chinese_to_number(m.group("cnbig"))
 
 
@@ -163,3 +117,8 @@ _UNIT_GROUPS = ({"人", "名", "位"}, {"个", "所", "家"}, {"次", "场"})
 
 def _same_unit(a: str, b: str) -> bool:
     return any(a in g and b in g for g in _UNIT_GROUPS)
+
+
+def same_unit(a: str, b: str) -> bool:
+    """The same measure, or two of one group (人/名/位); an empty unit matches only an empty one."""
+    return a == b or _same_unit(a, b)

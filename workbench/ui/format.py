@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check import CheckReport
 from ..types import DocumentInfo, Hit
+
+if TYPE_CHECKING:
+    from ..write.draft import Precedent
 
 VERDICT_LABEL = {"supported": "有出处", "unsupported": "无出处", "unverifiable": "待核实"}
 
@@ -71,7 +75,7 @@ def _cell(text: str) -> str:
 
 def mark_terms(text: str, query: str) -> str:
     """Escaped text with the query's words (jieba tokens of two or more characters) wrapped in <mark>."""
-    from ..keyword import tokenize
+    from ..text.tokens import tokenize
 
     out = escape(text)
     for term in sorted({t for t in tokenize(query) if len(t) >= 2}, key=len, reverse=True):
@@ -91,6 +95,34 @@ def hits_markdown(hits: list[Hit], query: str = "") -> str:
             f"> {mark_terms(h.text.replace(chr(10), ' ').replace('|', '｜')[:160], query)}"
         )
     return "\n\n".join(parts)
+
+
+def candidates_markdown(docs: Sequence[DocumentInfo], use: int) -> str:
+    """The documents 查找范文 found, best first, the first ``use`` marked ✓: unless others are pinned, the
+    draft follows exactly those."""
+    if not docs:
+        return "库中没有可参考的范文：初稿将只按文稿类型的结构要求写。"
+    head = (
+        f"**按本期事实找到的范文**：标 ✓ 的 {min(use, len(docs))} 篇将用作初稿的参考（只学结构和写法）；"
+        "也可在上方指定或排除。"
+        if use > 0
+        else "**按本期事实找到的范文**：当前设置下初稿不参考范文。"
+    )
+    rows = [
+        f"{i}. {'✓ 将参考 ' if i <= use else ''}**{escape(d.title)}**  \n"
+        f"<small>【{d.type}】{d.date or '日期不详'}{' · ' + escape(d.unit) if d.unit else ''} · `{d.doc_id}`</small>"
+        for i, d in enumerate(docs, 1)
+    ]
+    return "\n".join([head, "", *rows])
+
+
+def used_precedents_markdown(precedents: Sequence[Precedent]) -> str:
+    """The precedents a draft was written after, shown once it is done."""
+    if not precedents:
+        return ""
+    return "**本次参考的范文**（只学结构和写法，其中的数字、人名已遮去）：\n\n" + "\n".join(
+        f"- {p.title} `{p.doc_id}`" for p in precedents
+    )
 
 
 def documents_table(rows: list[DocumentInfo]) -> list[list[str | int]]:

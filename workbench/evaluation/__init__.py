@@ -1,0 +1,1 @@
+"""Evaluation: metrics (pure), the runs behind `workbench eval`, and the HTML report."""

@@ -1,0 +1,225 @@
+"""``workbench eval``: run the datasets under evals/, compare with thresholds, write JSON and HTML reports."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..backends.embed import FakeEmbedder
+from ..backends.llm import LLM, FakeLLM
+from ..backends.models import judge_threshold
+from ..check import RuleChecker
+from ..check.judge import judge_open_claims
+from ..check.numbers import quantities
+from ..config import Settings
+from ..core import Workbench
+from ..data import resolve
+from ..errors import ConfigError
+from ..library.documents import load_document
+from .metrics import balanced_accuracy_for, faithfulness_metrics, first_rank, retrieval_metrics
+
+SUPPORTED_KINDS = ("original", "shortened", "number_cn", "synonym")
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ConfigError(f"找不到评测集 {path}", "先运行 evals/ 下的生成脚本，或检查 config.toml 中的路径。")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run_faithfulness(
+    rows: list[dict[str, Any]], llm: LLM | None = None, threshold: float = 0.5
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Metrics and per-item results of the checker on {source, claim, label, kind} items: the rules, and the
+    model judge on what they leave open when ``llm`` is given."""
+    checkers: dict[str, RuleChecker] = {}
+    flags: list[bool] = []
+    items = []
+    t0 = time.perf_counter()
+    for row in rows:
+        checker = checkers.get(row["source"]) or checkers.setdefault(
+            row["source"], RuleChecker([row["source"]])
+        )
+        report = checker.check(row["claim"], lines=True)
+        if llm is not None:
+            report = judge_open_claims(report, llm, threshold)
+        claim = report.claims[0]
+        flags.append(claim.verdict == "unsupported")
+        items.append(
+            {
+                **{k: row[k] for k in ("claim", "label", "kind")},
+                "verdict": claim.verdict,
+                "reason": claim.reason,
+                "evidence": claim.evidence[:1],
+            }
+        )
+    seconds = time.perf_counter() - t0
+    metrics = faithfulness_metrics([r["label"] for r in rows], flags, [r["kind"] for r in rows])
+    metrics["balanced_accuracy_number_date"] = balanced_accuracy_for(
+        metrics, ["number", "date"], SUPPORTED_KINDS
+    )
+    metrics["verbatim_false_flags"] = sum(
+        f for f, r in zip(flags, rows, strict=True) if r["kind"] == "original"
+    )
+    metrics["claims_per_second"] = round(len(rows) / seconds, 1) if seconds else 0.0
+    return metrics, items
+
+
+def run_retrieval(
+    rows: list[dict[str, Any]], corpus: Path, embedder: str, settings: Settings
+) -> dict[str, Any]:
+    """hit@1/hit@5/MRR of hybrid search over a fresh library of ``corpus`` (the user's library untouched)."""
+    with tempfile.TemporaryDirectory() as home:
+        wb = Workbench(settings.model_copy(update={"home": Path(home), "embedder": embedder}))
+        wb.ingest([corpus], progress=False)
+        name_of = {d.doc_id: Path(p).name for d in wb.list_documents() for p in d.paths}
+        ranks = []
+        for row in rows:
+            docs = list(dict.fromkeys(name_of.get(h.doc_id, "") for h in wb.search(row["query"], k=10)))
+            ranks.append(first_rank(docs, row["doc"]))
+    return {k: round(v, 4) for k, v in retrieval_metrics(ranks).items()}
+
+
+def number_precision(summary: str, source: str) -> float:
+    """Share of the summary's numbers that the source states (1.0 when the summary has none)."""
+    found = quantities(summary)
+    if not found:
+        return 1.0
+    values = {(q.value, q.unit) for q in quantities(source)} | {(q.value, "") for q in quantities(source)}
+    return sum((q.value, q.unit) in values or (q.value, "") in values for q in found) / len(found)
+
+
+def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dict[str, Any]:
+    """Condense every report in ``corpus`` and check each summary against its report."""
+    wb = Workbench(settings.model_copy(update={"embedder": "fake"}), llm=llm)  # no library needed
+    rows: list[dict[str, Any]] = []
+    for path in sorted(p for p in corpus.iterdir() if p.is_file()):
+        text = load_document(path, 10**8).text
+        want = min(chars, len(text) // 2)
+        summary = wb.condense(text, want, path.stem)
+        claims = summary.check.claims if summary.check else []
+        rows.append(
+            {
+                "doc": path.name,
+                "number_precision": number_precision(summary.summary, text),
+                "unsupported_rate": sum(c.verdict == "unsupported" for c in claims) / max(1, len(claims)),
+                "within_length": abs(summary.chars - want) <= 0.15 * want,
+                "score": summary.check.score if summary.check else 1.0,
+                "seconds": summary.seconds,
+            }
+        )
+    n = max(1, len(rows))
+    return {
+        "n": len(rows),
+        "number_precision": round(sum(r["number_precision"] for r in rows) / n, 4),
+        "unsupported_rate": round(sum(r["unsupported_rate"] for r in rows) / n, 4),
+        "length_compliance": round(sum(r["within_length"] for r in rows) / n, 4),
+        "seconds": round(sum(r["seconds"] for r in rows), 1),
+        "items": rows,
+    }
+
+
+def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Settings) -> dict[str, Any]:
+    """Draft from each fact sheet (precedents from ``corpus``) and count invented numbers, dates and names."""
+    with tempfile.TemporaryDirectory() as home:
+        wb = Workbench(
+            settings.model_copy(update={"home": Path(home), "embedder": "fake"}),
+            embedder=FakeEmbedder(),
+            llm=llm,
+        )
+        wb.ingest([corpus], progress=False)
+        items = []
+        for row in rows:
+            draft = wb.draft(row["type"], row["facts"], row.get("unit", ""), row.get("period", ""))
+            spans = draft.check.unsupported_spans if draft.check else []
+            invented = [s for s in spans if s.check in ("number", "date", "name")]
+            items.append(
+                {
+                    "type": row["type"],
+                    "invented": [f"{s.check}:{s.text}" for s in invented],
+                    "score": draft.check.score if draft.check else 1.0,
+                    "unsupported_claims": sum(c.verdict == "unsupported" for c in draft.check.claims)
+                    if draft.check
+                    else 0,
+                    "seconds": draft.seconds,
+                }
+            )
+    n = max(1, len(items))
+    return {
+        "n": len(items),
+        "invented_per_draft": round(sum(len(i["invented"]) for i in items) / n, 3),
+        "clean_share": round(sum(not i["invented"] for i in items) / n, 4),
+        "items": items,
+    }
+
+
+def thresholds_passed(result: dict[str, Any], thresholds: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Each threshold "section.metric" → {value, min, passed}; a missing value fails."""
+    out = {}
+    for key, minimum in thresholds.items():
+        section, _, metric = key.partition(".")
+        value = result.get(section, {}).get(metric)
+        out[key] = {"value": value, "min": minimum, "passed": value is not None and value >= minimum}
+    return out
+
+
+def run_eval(
+    config_path: Path, wb: Workbench, quick: bool = False, embedder: str | None = None
+) -> dict[str, Any]:
+    """Run what the config names with ``wb``'s settings and models; the result has "passed" and, under
+    "worst", the items people should read. Corpora are ingested into temporary libraries, never ``wb``'s."""
+    try:
+        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"无法读取评测配置 {config_path}：{exc}") from exc
+    base = config_path.parent
+    settings = wb.settings
+    result: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    faith_cfg = config.get("faithfulness", {})
+    if faith_cfg:
+        rows = _jsonl(base / faith_cfg["dataset"])
+        if quick:
+            rows = rows[:: max(1, int(faith_cfg.get("quick_every", 2)))]
+        judge = bool(faith_cfg.get("judge", False)) and not quick
+        llm = wb.llm if judge else None
+        metrics, items = run_faithfulness(rows, llm, judge_threshold(settings))
+        metrics["judge"] = llm.name if llm else None
+        result["faithfulness"] = metrics
+        result["worst"] = [
+            i for i in items if (i["verdict"] == "unsupported") != (i["label"] == "unsupported")
+        ]
+    retr_cfg = config.get("retrieval", {})
+    if retr_cfg:
+        chosen = embedder or ("fake" if quick else retr_cfg.get("embedder", "e5-small"))
+        rows = _jsonl(base / retr_cfg["dataset"])
+        result["retrieval"] = {
+            **run_retrieval(rows, resolve(base, retr_cfg["corpus"]), chosen, settings),
+            "embedder": chosen,
+        }
+    # --quick uses the fake LLM (it echoes its sources: a check of the plumbing, not of a model).
+    writing = settings.model_copy(update={"llm": "fake"}) if quick else settings
+    writing_llm: LLM | None = None
+    if config.get("summaries") or config.get("drafts"):
+        writing_llm = FakeLLM() if quick else wb.llm
+    sum_cfg = config.get("summaries", {})
+    if sum_cfg and writing_llm is not None:
+        result["summaries"] = run_summaries(
+            resolve(base, sum_cfg["corpus"]), int(sum_cfg.get("chars", 300)), writing_llm, writing
+        )
+    draft_cfg = config.get("drafts", {})
+    if draft_cfg and writing_llm is not None:
+        result["drafts"] = run_drafts(
+            _jsonl(base / draft_cfg["factsheets"]), resolve(base, draft_cfg["corpus"]), writing_llm, writing
+        )
+    thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
+    if quick:
+        thresholds.update({k: float(v) for k, v in config.get("quick_thresholds", {}).items()})
+    result["thresholds"] = thresholds_passed(result, thresholds)
+    result["passed"] = all(t["passed"] for t in result["thresholds"].values())
+    result["seconds"] = round(time.perf_counter() - t0, 2)
+    return result

@@ -1,0 +1,1 @@
+"""The write side of the library: read files, clean, find metadata, chunk, store, keep uploads."""

@@ -1,0 +1,172 @@
+"""起草: facts and a document type → the precedents it would follow → a streamed, checked draft → export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ...core import Workbench
+from ...text.structure import top_sections
+from ...types import DOC_TYPES
+from ...write.export import export
+from ..format import candidates_markdown, check_summary, marked, used_precedents_markdown
+from ..jobs import friendly, friendly_stream, streamed
+
+
+@dataclass(frozen=True)
+class DraftPage:
+    """The components of the 起草 tab that the rest of the app may need."""
+
+    kind: gr.Dropdown
+    facts: gr.Textbox
+    text: gr.Textbox
+
+
+def build(wb: Workbench, exports: Path) -> DraftPage:
+    """The 起草 tab, inside the current ``gr.Tabs``; exported files go under ``exports``."""
+    with gr.Tab("起草", id="draft"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                d_type = gr.Dropdown(list(DOC_TYPES), value="工作总结", label="文稿类型")
+                with gr.Row():
+                    d_unit = gr.Textbox(label="单位", placeholder="例如：某某小学党支部")
+                    d_period = gr.Textbox(label="时间范围", placeholder="例如：2024年上半年")
+                d_facts = gr.Textbox(
+                    label="本期事实（每行一条：时间、数字、人名、活动……）",
+                    lines=8,
+                    elem_id="draft-facts",
+                )
+                with gr.Row():
+                    d_find = gr.Button("查找范文")
+                    d_go = gr.Button("生成初稿", variant="primary", elem_id="draft-go")
+                    d_stop = gr.Button("停止")
+            with gr.Column(scale=2):
+                d_pick = gr.CheckboxGroup(label="指定参考的范文（留空则自动选择）", choices=[])
+                d_drop = gr.CheckboxGroup(label="不要参考的范文", choices=[], elem_id="draft-drop")
+                d_hits = gr.Markdown(elem_id="draft-hits")
+                with gr.Accordion("查看范文全文", open=False):
+                    d_view = gr.Dropdown(label="范文", choices=[])
+                    d_full = gr.Textbox(label="全文", lines=10)
+        d_text = gr.Textbox(label="初稿（可直接修改）", lines=14, elem_id="draft-text")
+        d_marked = gr.HighlightedText(
+            label="核查结果：红色为在事实中找不到出处的内容", elem_id="draft-marked"
+        )
+        d_table = gr.Markdown()
+        with gr.Row():
+            d_section = gr.Dropdown(label="重写其中一部分", choices=[], elem_id="draft-section")
+            d_redo = gr.Button("重写此部分", elem_id="draft-redo")
+        with gr.Row():
+            d_fmt = gr.Radio([".docx", ".md", ".txt"], value=".docx", label="导出格式")
+            d_export = gr.Button("导出", elem_id="draft-export")
+            d_file = gr.File(label="下载", elem_id="draft-file")
+
+    @friendly
+    def find(kind: str, facts: str, dropped: list[str] | None) -> tuple[Any, Any, Any, str]:
+        """The very list the draft takes its precedents from (the dropped ones left out), best first."""
+        dropped = list(dropped or [])
+        found = wb.precedent_candidates(kind, facts, exclude=dropped, k=6) if facts.strip() else []
+        text = (
+            candidates_markdown(found, wb.settings.precedents)
+            if facts.strip()
+            else "请先填写本期事实，再查找范文：范文按事实的内容挑选。"
+        )
+        choices = [(d.title, d.doc_id) for d in found]
+        titles = {d.doc_id: d.title for d in wb.list_documents()} if dropped else {}
+        kept = [(titles.get(d, d), d) for d in dropped if d not in {c for _, c in choices}]
+        return (
+            gr.update(choices=choices, value=[]),
+            gr.update(choices=choices + kept, value=dropped),  # what was dropped stays dropped
+            gr.update(choices=choices),
+            text,
+        )
+
+    @friendly_stream
+    def draft(
+        kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
+    ) -> Iterator[Any]:
+        for text, result in streamed(
+            lambda put, stop: wb.draft(
+                kind,
+                facts,
+                unit,
+                period,
+                pinned or (),
+                dropped or (),
+                on_token=put,
+                cancelled=stop,
+            )
+        ):
+            if result is None:
+                yield text, gr.update(), gr.update(), gr.update()
+            else:
+                yield (
+                    result.text,
+                    gr.update(**marked(result.text, result.check)),
+                    check_summary(result.check),
+                    used_precedents_markdown(result.precedents),
+                )
+
+    @friendly
+    def recheck(text: str, facts: str, unit: str, period: str) -> tuple[Any, str]:
+        report = wb.check(text, [facts, unit, period]) if text.strip() and facts.strip() else None
+        return gr.update(**marked(text, report)), check_summary(report)
+
+    @friendly
+    def do_export(text: str, fmt: str) -> str:
+        return str(export(text, exports / f"初稿{fmt}"))
+
+    @friendly
+    def full_text(doc_id: str | None) -> str:
+        return wb.document_text(doc_id) if doc_id else ""
+
+    def headings(text: str) -> Any:
+        found = [h for h, _ in top_sections(text) if h]
+        return gr.update(choices=found, value=found[0] if found else None)
+
+    @friendly_stream
+    def redo(text: str, heading: str, kind: str, unit: str, period: str, facts: str) -> Iterator[Any]:
+        for partial, result in streamed(
+            lambda put, stop: wb.redraft_section(
+                text, heading or "", kind, facts, unit, period, on_token=put, cancelled=stop
+            )
+        ):
+            if result is None:
+                yield gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
+            else:
+                yield (
+                    result.text,
+                    gr.update(**marked(result.text, result.check)),
+                    check_summary(result.check),
+                )
+
+    d_find.click(find, [d_type, d_facts, d_drop], [d_pick, d_drop, d_view, d_hits], concurrency_limit=4)
+    d_view.change(full_text, d_view, d_full, concurrency_limit=4)
+    job = d_go.click(
+        draft,
+        [d_type, d_unit, d_period, d_facts, d_pick, d_drop],
+        [d_text, d_marked, d_table, d_hits],
+        concurrency_id="model",
+        concurrency_limit=1,
+    )
+    d_stop.click(None, cancels=[job])
+    d_text.blur(
+        recheck,
+        [d_text, d_facts, d_unit, d_period],
+        [d_marked, d_table],
+        concurrency_id="model",
+        concurrency_limit=1,
+    )
+    d_export.click(do_export, [d_text, d_fmt], d_file, concurrency_limit=4)
+    job.then(headings, d_text, d_section)
+    d_redo.click(
+        redo,
+        [d_text, d_section, d_type, d_unit, d_period, d_facts],
+        [d_text, d_marked, d_table],
+        concurrency_id="model",
+        concurrency_limit=1,
+    ).then(headings, d_text, d_section)
+    return DraftPage(d_type, d_facts, d_text)

@@ -1,0 +1,98 @@
+"""范文库: upload reports (or a zip of a folder) into the library, list and filter it, search it, read or
+delete a document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+from gradio.events import Dependency
+
+from ...core import Workbench
+from ...types import DOC_TYPES
+from ..format import DOC_HEADERS, documents_table, hits_markdown
+from ..jobs import friendly
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    """The components of the 范文库 tab that the rest of the app may need."""
+
+    table: gr.Dataframe
+    changed: tuple[Dependency, ...]  # events after which the library holds other documents
+
+
+def build(wb: Workbench) -> LibraryPage:
+    """The 范文库 tab, inside the current ``gr.Tabs``."""
+    with gr.Tab("范文库", id="library"):
+        with gr.Row():
+            l_files = gr.File(
+                label="上传报告（可多选；也可上传整个文件夹打成的 zip）",
+                file_count="multiple",
+                elem_id="library-files",
+                file_types=[".txt", ".md", ".docx", ".pdf", ".zip"],
+            )
+            l_report = gr.Markdown(elem_id="library-report")
+        l_ingest = gr.Button("导入范文库", variant="primary", elem_id="library-ingest")
+        with gr.Row():
+            l_type = gr.Dropdown(["全部", *DOC_TYPES], value="全部", label="类型")
+            l_year = gr.Textbox(label="年份", placeholder="如 2023")
+            l_unit = gr.Textbox(label="单位")
+            l_refresh = gr.Button("筛选")
+        l_table = gr.Dataframe(headers=DOC_HEADERS, interactive=False, elem_id="library-table")
+        with gr.Row():
+            l_query = gr.Textbox(
+                label="检索", placeholder="例如：主题党日 重温入党誓词", elem_id="library-query"
+            )
+            l_search = gr.Button("检索", elem_id="library-search")
+        l_hits = gr.Markdown(elem_id="library-hits")
+        with gr.Row():
+            l_id = gr.Textbox(label="文档编号", placeholder="从上表复制")
+            l_preview = gr.Button("预览全文")
+            l_delete = gr.Button("删除", variant="stop")
+        l_text = gr.Textbox(label="全文", lines=10)
+
+    @friendly
+    def ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (Gradio's idiom)
+        if not files:
+            return "请先选择文件。"
+        saved = [wb.save_upload(f) for f in progress.tqdm(files, desc="保存上传")]
+        report = wb.ingest(saved, progress=False)
+        lines = [
+            f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，写入 {report.chunks} 个片段。"
+        ]
+        lines += [f"- ✗ {Path(e['path']).name}：{e['error']}（{e['hint']}）" for e in report.errors]
+        lines += [f"- 跳过 {Path(s['path']).name}（不支持的类型）" for s in report.skipped]
+        return "\n".join(lines)
+
+    @friendly
+    def listing(kind: str, year: str, unit: str) -> list[list[str | int]]:
+        y = int(year) if year.strip().isdigit() else None
+        return documents_table(wb.list_documents(None if kind == "全部" else kind, y, unit.strip() or None))
+
+    @friendly
+    def search(query: str, kind: str, year: str, unit: str) -> str:
+        y = int(year) if year.strip().isdigit() else None
+        return hits_markdown(wb.search(query, 8, None if kind == "全部" else kind, y, unit.strip() or None))
+
+    @friendly
+    def preview(doc_id: str) -> str:
+        return wb.document_text(doc_id.strip())
+
+    @friendly
+    def delete(doc_id: str) -> str:
+        return f"已删除 {wb.remove(doc_id.strip())} 篇。"
+
+    filters = [l_type, l_year, l_unit]
+    ingested = l_ingest.click(ingest, l_files, l_report, concurrency_id="write", concurrency_limit=1).then(
+        listing, filters, l_table
+    )
+    l_refresh.click(listing, filters, l_table, concurrency_limit=8)
+    l_search.click(search, [l_query, *filters], l_hits, concurrency_limit=8)
+    l_query.submit(search, [l_query, *filters], l_hits, concurrency_limit=8)
+    l_preview.click(preview, l_id, l_text, concurrency_limit=8)
+    deleted = l_delete.click(delete, l_id, l_report, concurrency_id="write", concurrency_limit=1).then(
+        listing, filters, l_table
+    )
+    return LibraryPage(l_table, (ingested, deleted))

@@ -1,0 +1,1 @@
+"""Writing with the model: streamed generation, drafts from facts and precedents, summaries, export."""

@@ -1,0 +1,246 @@
+"""Draft: the user's facts + a document type → precedents retrieved → a draft in their structure → checked.
+
+Precedents teach structure and tone only: each is trimmed to its headings and the opening sentence of each
+section (what shows the shape), fitted into a token budget, and quoted as data inside the prompt. A whole
+draft and a redrafted section go through one sequence (``write``): generate, trim, check against the facts.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..backends.llm import LLM, Message
+from ..check import CheckReport
+from ..check.names import names
+from ..errors import InputError, NotFoundError
+from ..library.store import DocRecord
+from ..prompts import load, structures, with_rules
+from ..search.hybrid import HybridSearch
+from ..text.structure import heading_level, marker_end, replace_section, top_sections
+from .generate import Progress, generate
+
+Checker = Callable[[str, Sequence[str]], CheckReport]
+
+
+@dataclass
+class Precedent:
+    doc_id: str
+    title: str
+    excerpt: str  # what the model sees: the trimmed outline
+
+    def to_json(self) -> dict[str, str]:
+        return {"doc_id": self.doc_id, "title": self.title}
+
+
+@dataclass
+class Draft:
+    text: str
+    precedents: list[Precedent]
+    seconds: float
+    first_token_seconds: float
+    prompt_tokens: int
+    tokens: int
+    check: CheckReport | None = None
+    stopped: str = ""  # why generation stopped early ("repetition", "cancelled"), if it did
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "precedents": [p.to_json() for p in self.precedents],
+            "seconds": round(self.seconds, 3),
+            "first_token_seconds": round(self.first_token_seconds, 3),
+            "prompt_tokens": self.prompt_tokens,
+            "tokens": self.tokens,
+            "check": self.check.to_json() if self.check else None,
+            "stopped": self.stopped,
+        }
+
+
+_SENTENCE = re.compile(r"[^。！？；]*[。！？；]?")
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_TITLE = re.compile(r"《[^》]{1,40}》")
+
+
+def mask_facts(line: str) -> str:
+    """A precedent line with its facts blanked: figures become ×, 《titles》 and people's names ××.
+    The model sees how a precedent is built, and has nothing of its content to copy."""
+    end = marker_end(line)
+    head, rest = line[:end], line[end:]
+    rest = _TITLE.sub("《××》", _DIGITS.sub("×", rest))
+    for name in reversed(names(rest)):
+        if name.kind == "person":
+            rest = rest[: name.start] + "××" + rest[name.end :]
+    return head + rest
+
+
+def outline(text: str, budget: int, count: Callable[[str], int]) -> str:
+    """A precedent cut to its shape within ``budget`` tokens: the title and the 一、 headings first, then the
+    （一） headings, then the first sentence under each heading; shown in document order."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    pieces: dict[int, tuple[int, str]] = {}  # line index -> (priority, text)
+    after_heading = True
+    for i, line in enumerate(lines):
+        level = heading_level(line)
+        if i == 0 or level:
+            pieces[i] = (0 if i == 0 else min(level, 3), line if len(line) <= 60 else line[:60] + "……")
+            after_heading = True
+        elif after_heading:
+            first = _SENTENCE.match(line)
+            pieces[i] = (4, (first.group(0) if first else line)[:80] + "……")
+            after_heading = False
+    kept: set[int] = set()
+    used = 0
+    for i, (_, piece) in sorted(pieces.items(), key=lambda kv: (kv[1][0], kv[0])):
+        cost = count(piece) + 1
+        if used + cost <= budget:
+            kept.add(i)
+            used += cost
+    return "\n".join(mask_facts(pieces[i][1]) for i in sorted(kept))
+
+
+def candidates(
+    search: HybridSearch,
+    records: Mapping[str, DocRecord],
+    doc_type: str,
+    facts: str,
+    exclude: Sequence[str] = (),
+    k: int = 10,
+) -> list[str]:
+    """Documents most like the facts, best first: the same type first, then any type to fill up to ``k``.
+    The draft takes the first few, and 查找范文 shows this same list."""
+    if not records:
+        return []
+    query = f"{doc_type} {facts.strip()[:300]}"
+    ids = [d for d in _unique_docs(search.search(query, k=10, type=doc_type)) if d not in exclude]
+    if len(ids) < k:
+        ids += [d for d in _unique_docs(search.search(query, k=10)) if d not in ids and d not in exclude]
+    return ids[:k]
+
+
+def precedents(
+    search: HybridSearch,
+    doc_type: str,
+    facts: str,
+    pinned: Sequence[str],
+    exclude: Sequence[str],
+    n: int,
+    budget: int,
+    count: Callable[[str], int],
+) -> list[Precedent]:
+    """Precedents for a draft: the pinned ones, else the ``n`` best candidates; each cut to its masked shape
+    within an equal share of ``budget`` tokens."""
+    records = search.store.records()
+    if pinned:
+        missing = [d for d in pinned if d not in records]
+        if missing:
+            raise NotFoundError(f"库中没有范文 {'、'.join(missing)}")
+        ids = list(pinned)
+    else:
+        ids = candidates(search, records, doc_type, facts, exclude, n)
+    each = budget // max(1, len(ids))
+    return [Precedent(d, records[d].title, outline(search.store.document_text(d), each, count)) for d in ids]
+
+
+def quote_precedents(precedents: Sequence[Precedent]) -> str:
+    if not precedents:
+        return "（库中没有合适的范文，请按结构要求写。）"
+    return "\n".join(
+        f'<范文 编号="{i}" 标题="{p.title}">\n{p.excerpt}\n</范文>' for i, p in enumerate(precedents, 1)
+    )
+
+
+def messages_for(
+    doc_type: str, facts: str, unit: str, period: str, precedents: Sequence[Precedent]
+) -> list[Message]:
+    """System rules first (fixed, so a local model reuses its KV cache), then the task."""
+    table = structures()
+    kind = table.get(doc_type) or table["其他"]
+    user = load("draft").render(
+        unit=unit or "本单位",
+        period=period or "本期",
+        kind=kind.name,
+        structure=kind.structure,
+        precedents=quote_precedents(precedents),
+        facts=facts.strip(),
+    )
+    return with_rules(user)
+
+
+def redraft_messages(text: str, heading: str, doc_type: str, facts: str) -> list[Message]:
+    """The prompt for rewriting one 一、 section: the draft's outline for context, the section, the facts."""
+    sections = dict(top_sections(text))
+    if heading not in sections or not heading:
+        raise InputError(f"稿件里没有“{heading}”这一部分", "请从下拉框里选择一个“一、”级标题。")
+    prompt = load("redraft_section").render(
+        doc_type=doc_type,
+        heading=heading,
+        outline="\n".join(h for h in sections if h),
+        section=sections[heading],
+        facts=facts.strip(),
+    )
+    return with_rules(prompt)
+
+
+def write(
+    llm: LLM,
+    messages: list[Message],
+    max_tokens: int,
+    sources: Sequence[str],
+    check: Checker,
+    chosen: Sequence[Precedent] = (),
+    assemble: Callable[[str], str] = lambda written: written,
+    on_token: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Draft:
+    """The one drafting sequence: generate, trim, ``assemble`` into the whole text, check it against
+    ``sources`` (skipped when nothing was written)."""
+    gen = generate(llm, messages, max_tokens, on_token, cancelled)
+    text = assemble(gen.text) if gen.text else ""
+    draft = Draft(
+        text,
+        list(chosen),
+        gen.seconds,
+        gen.first_token_seconds,
+        gen.prompt_tokens,
+        gen.tokens,
+        stopped=gen.stopped,
+    )
+    if text.strip():
+        t0 = time.perf_counter()
+        draft.check = check(text, sources)
+        draft.extra["check_seconds"] = time.perf_counter() - t0
+    return draft
+
+
+def redraft(
+    llm: LLM,
+    text: str,
+    heading: str,
+    doc_type: str,
+    facts: str,
+    sources: Sequence[str],
+    max_tokens: int,
+    check: Checker,
+    on_token: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Draft:
+    """Rewrite one 一、 section of ``text``; the rest stays as the user left it."""
+
+    def assemble(block: str) -> str:
+        block = block if block.startswith(heading) else f"{heading}\n{block}"
+        return replace_section(text, heading, block)
+
+    messages = redraft_messages(text, heading, doc_type, facts)
+    draft = write(llm, messages, max_tokens, sources, check, (), assemble, on_token, cancelled)
+    return draft if draft.text else replace(draft, text=text)  # nothing written: the draft stays as it was
+
+
+def _unique_docs(hits: Sequence[Any]) -> list[str]:
+    return list(dict.fromkeys(h.doc_id for h in hits))
