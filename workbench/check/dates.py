@@ -14,7 +14,8 @@ _DATE = re.compile(
 _ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
 _PERIOD = re.compile(
     r"上半年|下半年|上半学期|下半学期|第[一二三四1-4]季度|[一二三四1-4]季度|寒假|暑假|春季学期|秋季学期|"
-    r"年初|年中|年末|年底|岁末|“?[十]?[一二三四五六七八九十]五”?(?:规划|期间|时期)?|"
+    r"年初|年中|年末|年底|岁末|(?<![一二三四五六七八九十百千两\d])“?[十]?[一二三四五六七八九十]五”?(?:规划|期间|时期)?"
+    r"(?![一二三四五六七八九项个条名人次万亿千百年岁])|"
     r"第[\d一二三四五六七八九十百]+个(?:教师节|国际[\u4e00-\u9fff]{1,6}日|[\u4e00-\u9fff]{1,6}日|[\u4e00-\u9fff]{1,4}节)"
 )
 _PLAN = re.compile(r"“?([十]?[一二三四五六七八九十])五”?")
@@ -74,8 +75,11 @@ def dates(text: str) -> list[DateMention]:
         if y is not None and not 1900 <= y <= 2100:
             continue
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-        out.append(DateMention(y, mo, d, "", start, m.end(), m.group(0).strip()))
-        taken.append((start, m.end()))
+        end, period = m.end(), ""
+        if y is not None and mo is None and text[end : end + 1] in ("初", "底", "末", "中"):
+            end, period = end + 1, "年" + text[end]  # 2024年初: a part of that year
+        out.append(DateMention(y, mo, d, period, start, end, text[start:end].strip()))
+        taken.append((start, end))
     for m in _PERIOD.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -85,11 +89,41 @@ def dates(text: str) -> list[DateMention]:
     return sorted(out, key=lambda d: d.start)
 
 
+# The months a relative period covers: a paraphrase may say 年底 for 12月底 of that year.
+PERIOD_MONTHS: dict[str, frozenset[int]] = {
+    "年底": frozenset({12}),
+    "年末": frozenset({12}),
+    "岁末": frozenset({12}),
+    "年初": frozenset({1, 2}),
+    "年中": frozenset({6, 7}),
+    "上半年": frozenset(range(1, 7)),
+    "下半年": frozenset(range(7, 13)),
+    "一季度": frozenset({1, 2, 3}),
+    "二季度": frozenset({4, 5, 6}),
+    "三季度": frozenset({7, 8, 9}),
+    "四季度": frozenset({10, 11, 12}),
+    "寒假": frozenset({1, 2}),
+    "暑假": frozenset({7, 8}),
+}
+
+
+def _period_backed(sources: list[DateMention], claim: DateMention) -> bool:
+    """A period is backed by the same period, or by a source date whose month it covers (the year agreeing
+    when both give one)."""
+    months = PERIOD_MONTHS.get(claim.period, frozenset())
+    for s in sources:
+        if claim.year is not None and s.year is not None and s.year != claim.year:
+            continue
+        if s.period == claim.period or (s.month is not None and s.month in months):
+            return claim.year is None or s.year is not None or claim.year in {x.year for x in sources}
+    return False
+
+
 def supports(sources: list[DateMention], claim: DateMention) -> bool:
     """A claim's date is backed when a source date agrees on every field both give, and the claim's other
     fields are stated somewhere in the source (a year named elsewhere, say)."""
     if claim.period:
-        return any(s.period == claim.period for s in sources)
+        return _period_backed(sources, claim)
     years = {s.year for s in sources if s.year is not None}
     for s in sources:
         if s.period:
@@ -104,4 +138,19 @@ def supports(sources: list[DateMention], claim: DateMention) -> bool:
         if claim.year is not None and s.year is None and claim.year not in years:
             continue
         return True
+    return False
+
+
+def conflicts(sources: list[DateMention], claim: DateMention) -> bool:
+    """Does a source date give the same fields as the claim with other values (2023年 against 2024年)?"""
+    for s in sources:
+        if s.period or claim.period:
+            continue
+        given = [
+            (c, v)
+            for c, v in ((claim.year, s.year), (claim.month, s.month), (claim.day, s.day))
+            if c is not None
+        ]
+        if given and all(v is not None for _, v in given) and any(c != v for c, v in given):
+            return True
     return False

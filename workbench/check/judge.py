@@ -54,4 +54,4 @@ def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: in
                 findings=[*claim.findings, finding],
             )
         )
-    return CheckReport(score([c.verdict for c in claims]), claims)
+    return CheckReport(score([c.verdict for c in claims]), claims, report.warnings)

@@ -7,15 +7,14 @@ name: "区教育局" is backed by a source that says "北仑区教育局" only i
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from ..text.lexicon import ORG_SUFFIX, SURNAMES
+from ..text.tokens import pos_tagger
 
 _ORG = re.compile(rf"[\u4e00-\u9fff]{{1,16}}{ORG_SUFFIX}")
+# Words that cut a run of characters into separate names (verbs and particles between them).
 _LEADING = frozenset(
     [
         "在",
@@ -56,6 +55,7 @@ _LEADING = frozenset(
         "举行",
         "参加",
         "联合",
+        "获",
     ]
 )
 _TITLE = re.compile(r"《[^《》\n]{1,40}》")
@@ -120,15 +120,6 @@ class Name:
     end: int
 
 
-@lru_cache(maxsize=1)
-def _posseg() -> Any:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
-
-
 _CUT_AFTER = ("p", "u", "d", "c", "r", "m", "q", "t", "f", "x", "uj", "ul")
 _ENDS_ORG = re.compile(rf"{ORG_SUFFIX}$")
 _PLACE_END = tuple("省市县区镇乡村州岛山湖江河路街")
@@ -137,7 +128,7 @@ _PLACE_END = tuple("省市县区镇乡村州岛山湖江河路街")
 def _org_spans(candidate: str) -> list[tuple[str, int]]:
     """Organisation names inside a regex match, as (name, offset in the match), with the verbs and function
     words between them cut away ("北仑区教育局与北仑中学" → both; "全年召开支部" → none)."""
-    words = list(_posseg().cut(candidate))
+    words = list(pos_tagger().cut(candidate))
     out: list[tuple[str, int]] = []
     segment, seg_start, pos = "", 0, 0
     for i, (word, flag) in enumerate(words):
@@ -169,9 +160,14 @@ def names(text: str) -> list[Name]:
         found.append(Name(m.group(1), "quote", m.start(1), m.end(1)))
     for m in _ORG.finditer(text):
         for org, at in _org_spans(m.group(0)):
+            if (
+                org.endswith("学校")
+                and text[m.start() + at + len(org) : m.start() + at + len(org) + 1] == "长"
+            ):
+                org = org[:-1]  # 小学校长 is 小学 + 校长
             found.append(Name(org, "org", m.start() + at, m.start() + at + len(org)))
     pos = 0
-    words = list(_posseg().cut(text))
+    words = list(pos_tagger().cut(text))
     for i, (word, flag) in enumerate(words):
         start = text.find(word, pos)
         if start < 0:
@@ -190,7 +186,7 @@ def names(text: str) -> list[Name]:
             continue
         if len(word) < 2 or word in _NOT_NAMES:
             continue
-        if flag in _PERSON_TAGS and word[0] in SURNAMES and len(word) <= 4:
+        if flag in _PERSON_TAGS and word[0] in SURNAMES and (len(word) <= 3 or word[:2] in _DOUBLE_SURNAMES):
             found.append(Name(word, "person", start, pos))
         elif flag in _PLACE_TAGS and word.endswith(_PLACE_END):
             found.append(Name(word, "place", start, pos))
@@ -203,15 +199,41 @@ def names(text: str) -> list[Name]:
     return out
 
 
+_DOUBLE_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "夏侯", "端木")
+_SCOPE = ("全", "本", "各", "该", "我", "此", "这", "每")
+
+
+def is_name(name: Name) -> bool:
+    """Not a name: 全镇学校, 本学年学校 (a scope word and a generic suffix)."""
+    return not (name.kind == "org" and name.text.startswith(_SCOPE))
+
+
+def abbreviates(name: str, source_names: list[Name]) -> bool:
+    """``name`` and a name of the source are one organisation written shorter or longer: all characters of one
+    occur in order in the other (县一中党委 / 青禾县第一中学党委, 学校团委 / 校团委)."""
+
+    def within(short: str, long: str) -> bool:
+        it = iter(long)
+        return all(c in it for c in short)
+
+    return any(
+        n.kind == "org"
+        and (within(name, n.text) or within(n.text, name))
+        and min(len(name), len(n.text)) >= 3
+        for n in source_names
+    )
+
+
 def used_alone(name: str, source: str, source_names: list[Name]) -> bool:
     """Does the source use ``name`` somewhere other than as the tail or middle of a longer name?"""
     start = source.find(name)
     while start >= 0:
         end = start + len(name)
+        # The head of a longer name counts (临川市 of 临川市教育局); its tail or middle does not (中心 of
+        # 教师发展中心 is no name of its own).
         inside_longer = any(
-            n.start <= start and end <= n.end and (n.end - n.start) > len(name) and n.kind in ("org", "place")
-            for n in source_names
-        )
+            n.start < start and end <= n.end and n.kind in ("org", "place") for n in source_names
+        ) or any(n.start == start and end < n.end and n.kind == "place" for n in source_names)
         if not inside_longer:
             return True
         start = source.find(name, start + 1)

@@ -13,7 +13,7 @@ from ..text.lexicon import BIG, CN_NUM, chinese_to_number
 
 # Measure words after which a Chinese numeral is a count, not part of a word (一流, 统一, 三会一课).
 MEASURES = (
-    "人次|人|名|位|个|次|场|所|项|家|篇|节|件|本|条|支|期|批|届|类|种|座|间|台|套|元|岁|分|天|小时|周|月|年|"
+    "个百分点|百分点|人次|人|名|位|个|次|场|所|项|家|篇|节|件|本|条|支|期|批|届|类|种|座|间|台|套|元|岁|分|天|小时|周|月|年|"
     "学时|课时|课题|班|级|校|园|组|户|份|株|棵|公里|千米|米|平方米|亩|吨|倍|辆|架|门|部|章|处|起|例|册|张"
 )
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -22,8 +22,9 @@ _AFTER_APPROX = r"(?P<post>余|多|左右|以上|以下|上下)?"
 _QUANTITY = re.compile(
     rf"{_BEFORE}(?:(?P<pct>百分之)(?P<pctnum>[{CN_NUM}点]+|{_ARABIC})"
     rf"|(?P<num>{_ARABIC})(?P<abig>[万亿])?(?P<mid>余|多)?(?P<percent>[%％])?"
-    rf"|(?P<cn>[{CN_NUM}]+)(?P<cbig>[万亿])?(?=(?:余|多)?(?:{MEASURES}))"
-    rf"|(?P<cnbig>[{CN_NUM}]+[万亿]))"
+    rf"|(?P<cheng>[一二三四五六七八九])成(?![员立绩为果本熟功就长效都品型交])"
+    rf"|(?P<cn>[{CN_NUM}]+(?:[万亿][{CN_NUM}]+)?)(?P<cbig>[万亿])?(?=(?:余|多)?(?:{MEASURES}))"
+    rf"|(?P<cnbig>[{CN_NUM}]+[万亿][{CN_NUM}]*))"
     rf"{_AFTER_APPROX}(?P<unit>{MEASURES}|%|％)?"
 )
 _BEFORE_MEANING = {
@@ -58,6 +59,9 @@ class Quantity:
 
 
 def _value(m: re.Match[str]) -> float | None:
+    if m.group("cheng"):  # 九成 = 90 %
+        tenth = chinese_to_number(m.group("cheng"))
+        return None if tenth is None else tenth * 10
     if m.group("pct"):
         raw = m.group("pctnum")
         return float(raw.replace(",", "")) if raw[0].isdigit() else chinese_to_number(raw)
@@ -85,7 +89,7 @@ def quantities(text: str, skip: list[tuple[int, int]] | None = None) -> list[Qua
             continue  # 一个、一次、一项 are mostly words, not counts
         unit = (
             "%"
-            if (m.group("pct") or m.group("percent") or m.group("unit") in ("%", "％"))
+            if (m.group("pct") or m.group("percent") or m.group("cheng") or m.group("unit") in ("%", "％"))
             else (m.group("unit") or "")
         )
         approx = _BEFORE_MEANING.get(m.group("pre") or "", "")

@@ -17,7 +17,7 @@ OVERLAP_WITH_FACTS = 0.4
 class Finding:
     """One rule's outcome on one fact of a claim; offsets are in the checked text."""
 
-    check: str  # verbatim | number | date | name | polarity | judge
+    check: str  # verbatim | number | date | name | polarity | state | modality | decision | quantity | judge
     status: Status
     text: str
     start: int
@@ -42,15 +42,24 @@ class ClaimResult:
         return row
 
 
-def verdict(findings: list[Finding], overlap: float, verbatim: bool) -> tuple[Verdict, str]:
-    """Any unsupported fact sinks the claim; verbatim text or enough overlap with backed facts carries it."""
+def verdict(
+    findings: list[Finding],
+    overlap: float,
+    verbatim: bool,
+    open_words: list[str] | None = None,
+    cover: float = 0.0,
+) -> tuple[Verdict, str]:
+    """Any unsupported fact sinks the claim; verbatim text or enough overlap with backed facts carries it,
+    unless the claim uses content words the sources never do (then a judge, model or person, decides)."""
     bad = [f for f in findings if f.status == "unsupported"]
     if bad:
         return "unsupported", "；".join(f.reason for f in bad)
     if verbatim:
         return "supported", "原文中有这句话"
+    if open_words:
+        return "unverifiable", f"有原文中没有的说法：{'、'.join(dict.fromkeys(open_words))}（规则无法判定）"
     facts = [f for f in findings if f.status == "supported"]
-    if facts and overlap >= OVERLAP_WITH_FACTS:
+    if facts and max(overlap, cover) >= OVERLAP_WITH_FACTS:
         return "supported", "数字、日期、名称均有出处：" + "、".join(f.text for f in facts[:5])
     if overlap >= OVERLAP_ALONE:
         return "supported", f"与原文高度一致（重合度 {overlap:.2f}）"
@@ -68,6 +77,7 @@ def score(verdicts: list[Verdict]) -> float:
 class CheckReport:
     score: float
     claims: list[ClaimResult]
+    warnings: list[str] = field(default_factory=list)  # problems in the sources themselves (a wrong total)
 
     @property
     def unsupported_spans(self) -> list[Finding]:
@@ -85,4 +95,5 @@ class CheckReport:
             "score": round(self.score, 4),
             "claims": [c.to_json() for c in self.claims],
             "spans": [asdict(s) for s in self.unsupported_spans],
+            "warnings": self.warnings,
         }

@@ -94,3 +94,21 @@ def char_count(text: str) -> int:
 def words(text: str) -> list[str]:
     """Plain jieba words in order, punctuation and function words kept (已/拟/可以 carry meaning here)."""
     return [w for w in _jieba().lcut(text) if w.strip()]
+
+
+@lru_cache(maxsize=1)
+def pos_tagger() -> Any:
+    """jieba's part-of-speech tagger over the shared dictionary (loaded once per process)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_jieba())
+
+
+@lru_cache(maxsize=65536)  # sources and claims are tagged again and again by several rules
+def tagged(text: str) -> tuple[tuple[str, str, int], ...]:
+    """(word, part-of-speech tag, offset) for every word of ``text``."""
+    out, at = [], 0
+    for word, flag in pos_tagger().cut(text):
+        out.append((word, flag, at))
+        at += len(word)
+    return tuple(out)
