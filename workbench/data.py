@@ -16,8 +16,11 @@ def evals_dir() -> Path:
     return Path(str(resources.files("workbench.evals")))
 
 
-def resolve(base: Path, value: str) -> Path:
-    """A path named in an eval config: relative to the config's folder, or ``package:samples``."""
+def resolve(base: Path, value: str, home: Path | None = None) -> Path:
+    """A path named in an eval config: relative to the config's folder, ``package:samples``, or
+    ``store:NAME`` (under the library's ``evals/`` folder: sets built from text that may not ship)."""
     if value == "package:samples":
         return samples_dir()
+    if value.startswith("store:") and home is not None:
+        return (home / "evals" / value.removeprefix("store:")).resolve()
     return (base / value).resolve()

@@ -84,3 +84,28 @@ def balanced_accuracy_for(
     if not n_bad or not n_ok:
         return 0.0
     return round(float(sum(flagged_bad) / n_bad + sum(ok) / n_ok) / 2, 4)
+
+
+CONTROLS = ("original", "paraphrase", "shortened", "number_cn", "synonym")
+
+
+def by_family(kinds: Sequence[str], flagged: Sequence[bool]) -> dict[str, dict[str, float]]:
+    """Per error family of a hand-labelled set: ``caught`` (share of its false claims flagged) and
+    ``cleared`` (share of its faithful controls, kind ``<family>_ok``, not flagged)."""
+    out: dict[str, dict[str, float]] = {}
+    for kind in sorted(set(kinds)):
+        family, control = (kind[:-3], True) if kind.endswith("_ok") else (kind, kind in CONTROLS)
+        rows = [f for k, f in zip(kinds, flagged, strict=True) if k == kind]
+        entry = out.setdefault(family, {})
+        entry["cleared" if control else "caught"] = round(
+            sum(not f for f in rows) / len(rows) if control else sum(rows) / len(rows), 4
+        )
+        entry["n_controls" if control else "n"] = len(rows)
+    return out
+
+
+def flat(metrics: dict[str, dict[str, float]]) -> dict[str, float]:
+    """{"state": {"caught": 0.9}} → {"caught_state": 0.9}: threshold keys in evals/config.toml."""
+    return {
+        f"{k}_{family}": v for family, row in metrics.items() for k, v in row.items() if not k.startswith("n")
+    }
