@@ -97,6 +97,30 @@ def test_check_highlights_an_unsupported_figure(page: Any) -> None:
     _shot(page, "check")
 
 
+def test_check_legend_and_filter_by_kind(page: Any) -> None:
+    page.get_by_role("tab", name="核查").click()
+    page.locator("#check-sources textarea").fill(
+        "学校已建成智慧教室6间，拟新建智慧教室10间。各年级可以结合实际开展研学。"
+    )
+    page.locator("#check-text textarea").fill("学校已建成智慧教室10间。各年级必须开展研学。")
+    page.locator("#check-go").click()
+    legend = page.locator("#check-legend")
+    legend.get_by_text("要求强度不符").wait_for(timeout=15_000)
+    assert "状态不符 1" in legend.inner_text() and "要求强度不符 1" in legend.inner_text()  # 拟新建 → 已建成
+    page.locator("#check-marked").get_by_text("状态不符：").first.wait_for()
+    table = page.locator("#check-table")
+    assert "学校已建成智慧教室10间" in table.inner_text() and "各年级必须开展研学" in table.inner_text()
+    kinds = page.locator("#check-kinds")
+    assert kinds.get_by_label("状态不符").is_checked() and kinds.get_by_label("要求强度不符").is_checked()
+    kinds.get_by_label("状态不符").uncheck()
+    table.get_by_text("显示 1 / 2 条").wait_for(timeout=15_000)
+    assert "学校已建成智慧教室10间" not in table.inner_text()
+    assert "各年级必须开展研学" in table.inner_text()
+    kinds.get_by_label("状态不符").check()
+    table.get_by_text("学校已建成智慧教室10间").wait_for(timeout=15_000)
+    _shot(page, "check-kinds")
+
+
 def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
     page.get_by_role("tab", name="起草").click()
     page.locator("#draft-facts textarea").fill(

@@ -143,7 +143,9 @@ def test_draft_and_condense_json(
     code, other = _json(capsys, *args, "--exclude", brief)
     assert code == 0 and isinstance(other, dict)
     assert brief not in [p["doc_id"] for p in other["precedents"]]
-    assert docx.Document(str(out)).paragraphs[0].text.startswith("2024年5月")
+    paragraphs = [x.text for x in docx.Document(str(out)).paragraphs]
+    # The title comes first: with no unit given it is a placeholder for the user, never a precedent's unit.
+    assert paragraphs[0] == "【待补：标题】" and paragraphs[1].startswith("2024年5月")
     code, summary = _json(
         capsys,
         "condense",

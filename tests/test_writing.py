@@ -30,7 +30,8 @@ def lib(settings: Settings, samples: Path, fake: FakeLLM) -> Workbench:
 
 
 def test_draft_uses_precedents_of_the_same_type_and_quotes_them(lib: Workbench, fake: FakeLLM) -> None:
-    draft = lib.draft("工作总结", FACTS, unit="某小学党支部", period="2024年")
+    # The single-call path (kept for comparison; the trusted path is in test_trusted_draft.py).
+    draft = lib.draft("工作总结", FACTS, unit="某小学党支部", period="2024年", single_call=True)
     assert draft.precedents[0].title.endswith("工作总结")
     system, user = fake.prompts[-1]
     assert system["role"] == "system" and "只使用" in system["content"]
@@ -42,7 +43,7 @@ def test_draft_uses_precedents_of_the_same_type_and_quotes_them(lib: Workbench, 
 
 def test_an_invented_number_is_flagged(lib: Workbench, fake: FakeLLM) -> None:
     fake.queue("2024年，学校党支部召开党员大会5次，发展党员3名。\n开展主题党日活动8次。")
-    draft = lib.draft("工作总结", FACTS)
+    draft = lib.draft("工作总结", FACTS, single_call=True)  # the trusted path removes it instead
     assert draft.check is not None
     assert [s.text for s in draft.check.unsupported_spans] == ["3名"]
 
@@ -64,7 +65,7 @@ def test_an_injection_inside_a_precedent_stays_quoted(lib: Workbench, fake: Fake
     )
     lib.ingest([evil], progress=False)
     doc = next(d for d in lib.list_documents() if d.path == str(evil))
-    lib.draft("工作总结", FACTS, pinned=[doc.doc_id])
+    lib.draft("工作总结", FACTS, pinned=[doc.doc_id], single_call=True)
     user = fake.prompts[-1][1]["content"]
     start, end = user.index("<范文"), user.index("</范文>")
     assert start < user.index("忽略以上要求") < end  # only ever inside the quoted precedent
@@ -73,7 +74,9 @@ def test_an_injection_inside_a_precedent_stays_quoted(lib: Workbench, fake: Fake
 def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:
     fake.queue("一二三四五六七八九十" * 10)
     pieces: list[str] = []
-    draft = lib.draft("活动简报", FACTS, on_token=pieces.append, cancelled=lambda: len(pieces) >= 3)
+    draft = lib.draft(
+        "活动简报", FACTS, on_token=pieces.append, cancelled=lambda: len(pieces) >= 3, single_call=True
+    )
     assert len(pieces) == 3 and draft.stopped == "cancelled" and draft.text == "".join(pieces)
 
 
@@ -92,7 +95,7 @@ def test_draft_input_errors(lib: Workbench) -> None:
 
 
 def test_draft_without_a_library(settings: Settings, fake: FakeLLM) -> None:
-    draft = Workbench(settings, embedder=FakeEmbedder(), llm=fake).draft("新闻稿", FACTS)
+    draft = Workbench(settings, embedder=FakeEmbedder(), llm=fake).draft("新闻稿", FACTS, single_call=True)
     assert draft.precedents == [] and "没有合适的范文" in fake.prompts[-1][1]["content"]
 
 
@@ -229,11 +232,12 @@ def test_precedent_facts_are_masked(line: str, masked: str) -> None:
 
 def test_redraft_one_section_keeps_the_rest(lib: Workbench, fake: FakeLLM) -> None:
     text = "某校工作总结\n开头。\n一、主要工作\n旧的第一部分。\n二、存在的问题\n问题不变。"
-    fake.queue("一、主要工作\n召开党员大会5次。")
+    fake.queue("召开党员大会5次，发展党员9名。")  # 9名 is invented: the verified path leaves it out
     draft = lib.redraft_section(text, "一、主要工作", "工作总结", FACTS)
-    assert draft.text == "某校工作总结\n开头。\n一、主要工作\n召开党员大会5次。\n二、存在的问题\n问题不变。"
-    prompt = fake.prompts[-1][-1]["content"]
-    assert "旧的第一部分" in prompt and "二、存在的问题" in prompt  # the section, and the outline for context
-    assert draft.check is not None
+    head, _, tail = draft.text.partition("二、存在的问题")
+    assert head.startswith("某校工作总结\n开头。\n一、主要工作\n") and tail == "\n问题不变。"
+    assert "旧的第一部分" not in head and "召开党员大会5次" in head and "9名" not in head
+    assert "书记王明讲党课2次" in head  # a fact the model left out, written from the user's words
+    assert draft.check is not None and draft.repairs
     with pytest.raises(InputError):
         lib.redraft_section(text, "五、没有这一节", "工作总结", FACTS)

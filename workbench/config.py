@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default=900, ge=100, description="model tokens of source sentences per summary"
     )
     max_tokens: int = Field(default=900, ge=16, description="model tokens a draft may have")
+    section_tokens: int = Field(
+        default=360, ge=16, description="model tokens one section of a draft may have"
+    )
     judge: bool = Field(default=True, description="ask the LLM about claims the rules leave open")
     judge_threshold: float | None = Field(
         default=None,

@@ -21,8 +21,10 @@ from .search.hybrid import HybridSearch
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
 from .write import condense as condensing
 from .write import draft as drafting
+from .write import trusted
 from .write.condense import Summary
 from .write.draft import Draft, Precedent
+from .write.outline import Outline
 
 
 def _tqdm_progress(items: Iterable[Path], total: int) -> Iterable[Path]:
@@ -165,6 +167,21 @@ class Workbench:
             self.llm.count_tokens,
         )
 
+    def outline(
+        self,
+        doc_type: str,
+        facts: str,
+        unit: str = "",
+        period: str = "",
+        pinned: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+    ) -> Outline:
+        """The editable outline a draft of these facts follows: the fact ledger, the sections with the facts
+        each carries, and placeholders for what the type needs but the facts do not give."""
+        _check_type(doc_type)
+        chosen = self.precedents(doc_type, facts, pinned, exclude) if facts.strip() else []
+        return trusted.make_outline(doc_type, facts, unit, period, chosen)
+
     def draft(
         self,
         doc_type: str,
@@ -175,22 +192,38 @@ class Workbench:
         exclude: Sequence[str] = (),
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        outline: Outline | None = None,
+        single_call: bool = False,
     ) -> Draft:
-        """A draft in the style of similar precedents, using only ``facts``; checked against them."""
+        """A draft of ``facts`` in the type's structure, written section by section from ``outline`` (made
+        here when not given) with every sentence verified; checked against the facts. ``single_call``: the
+        old one-prompt path, kept for comparison."""
         _check_type(doc_type)
-        if not facts.strip():
+        if outline is None and not facts.strip():
             raise InputError("没有提供本期事实", "请写下本期的时间、数字、人名、活动等事实，每行一条。")
-        chosen = self.precedents(doc_type, facts, pinned, exclude)
-        messages = drafting.messages_for(doc_type, facts, unit, period, chosen)
-        return drafting.write(
-            self.llm,
-            messages,
-            self.settings.max_tokens,
-            [facts, unit, period],
-            self.check,
-            chosen,
-            on_token=on_token,
-            cancelled=cancelled,
+        if single_call:
+            chosen = self.precedents(doc_type, facts, pinned, exclude)
+            messages = drafting.messages_for(doc_type, facts, unit, period, chosen)
+            return drafting.write(
+                self.llm,
+                messages,
+                self.settings.max_tokens,
+                [facts, unit, period],
+                self.check,
+                chosen,
+                on_token=on_token,
+                cancelled=cancelled,
+            )
+        if outline is not None:
+            _check_type(outline.type)
+            chosen = self.precedents(
+                outline.type, "", [p["doc_id"] for p in outline.precedents if p.get("doc_id")]
+            )
+        else:
+            chosen = self.precedents(doc_type, facts, pinned, exclude)
+            outline = trusted.make_outline(doc_type, facts, unit, period, chosen)
+        return trusted.draft(
+            self.llm, outline, chosen, self.settings.section_tokens, self.check, on_token, cancelled
         )
 
     def redraft_section(
@@ -204,15 +237,17 @@ class Workbench:
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Draft:
-        """Rewrite one 一、 section of a draft from the facts; the rest stays as the user left it."""
-        return drafting.redraft(
+        """Rewrite one 一、 section of a draft from the facts, through the same verified path; the rest stays
+        as the user left it."""
+        return trusted.redraft(
             self.llm,
             text,
             heading,
             doc_type,
             facts,
-            [facts, unit, period],
-            self.settings.max_tokens,
+            unit,
+            period,
+            self.settings.section_tokens,
             self.check,
             on_token,
             cancelled,

@@ -17,7 +17,7 @@ OVERLAP_WITH_FACTS = 0.4
 class Finding:
     """One rule's outcome on one fact of a claim; offsets are in the checked text."""
 
-    check: str  # verbatim | number | date | name | polarity | state | modality | decision | quantity | judge
+    check: str  # verbatim | number | binding | date | name | polarity | state | modality | decision | quantity | judge
     status: Status
     text: str
     start: int

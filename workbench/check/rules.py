@@ -122,8 +122,8 @@ class RuleChecker:
             skip.append((0, marker_end(text)))
         for claimed in binding.facts(text, skip=skip):
             q = claimed.quantity
-            ok, why = self._number(claimed, text)
-            fact("number", ok, q.text, q.start, q.end, "数字", why)
+            ok, why, kind = self._number(claimed, text)
+            fact(kind, ok, q.text, q.start, q.end, "数字", why)
         for name in names(text):
             if any(f.start <= base + name.start < f.end for f in findings) or not is_name(name):
                 continue  # a date or number inside a title is already judged
@@ -155,29 +155,37 @@ class RuleChecker:
             self._names_by_sentence[i] = names(self._sentences[i])
         return self._names_by_sentence[i]
 
-    def _number(self, claimed: binding.Fact, text: str) -> tuple[bool, str]:
+    def _number(self, claimed: binding.Fact, text: str) -> tuple[bool, str, str]:
         """Is the claim's figure stated in the sources, of the same thing, in the same state?"""
         q = claimed.quantity
         matches = [f for f in self._all_facts if numbers_mod.supports(f.quantity, q)]
         if not matches and q.value == 1 and q.unit and f"一{q.unit}" in self.source:
-            return True, ""  # 1次 for 一次: the source's 一次 is not read as a count (it is mostly a word)
+            return (
+                True,
+                "",
+                "number",
+            )  # 1次 for 一次: the source's 一次 is not read as a count (it is mostly a word)
         if not matches:
             parts = _sum_of_parts(q, self._facts)
             if parts:
-                return True, f"数字“{q.text}”是原文中{parts}的合计"
-            return False, ""
+                return True, f"数字“{q.text}”是原文中{parts}的合计", "number"
+            return False, "", "number"
         same_thing, rival = binding.bound(claimed, matches, self._all_facts)
         if rival is not None:
             where = "、".join(sorted(claimed.anchors))
-            return False, (
-                f"“{q.text}”与原文对不上：原文中“{where}”是“{rival.clause.strip()}”，"
-                f"“{q.text}”说的是“{matches[0].clause.strip()}”"
+            return (
+                False,
+                (
+                    f"“{q.text}”与原文对不上：原文中“{where}”是“{rival.clause.strip()}”，"
+                    f"“{q.text}”说的是“{matches[0].clause.strip()}”"
+                ),
+                "binding",
             )
         clause = binding.clause_at(text, q.start).text
         changes = [state.changed(_scope(text, clause), *self._scope_of(m)) for m in same_thing]
         if all(changes):
-            return False, f"“{q.text}”在原文中是“{same_thing[0].clause.strip()}”；{changes[0]}"
-        return True, ""
+            return False, f"“{q.text}”在原文中是“{same_thing[0].clause.strip()}”；{changes[0]}", "state"
+        return True, "", "number"
 
     # -- meaning without a fact: state, obligation, decision, scope, direction ------------------------
     def _meaning(self, text: str, base: int, near: list[int], facts: list[Finding]) -> list[Finding]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
+from typing import Any
 
 from ..errors import ConfigError
 
@@ -82,10 +83,55 @@ class Structure:
     structure: str
 
 
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of a type's outline: its heading ("" for an unheaded paragraph), what it is for, the words
+    that send a fact to it, and whether it is the default home of facts or must be there at all."""
+
+    heading: str
+    intent: str
+    words: tuple[str, ...] = ()
+    main: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class OutlineSpec:
+    sections: tuple[SectionSpec, ...]
+    needs: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Any]:
+    return tomllib.loads((PROMPTS / "structures.toml").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def structures() -> dict[str, Structure]:
-    table = tomllib.loads((PROMPTS / "structures.toml").read_text(encoding="utf-8"))
-    return {kind: Structure(str(row["name"]), str(row["structure"])) for kind, row in table.items()}
+    return {
+        kind: Structure(str(row["name"]), str(row["structure"]))
+        for kind, row in _table().items()
+        if kind != "outline"
+    }
+
+
+@lru_cache(maxsize=1)
+def outlines() -> dict[str, OutlineSpec]:
+    """Each document type's sections and needs (structures.toml, [outline.<type>])."""
+    out = {}
+    for kind, row in _table()["outline"].items():
+        sections = tuple(
+            SectionSpec(
+                str(s.get("heading", "")),
+                str(s["intent"]),
+                tuple(str(w) for w in s.get("words", ())),
+                bool(s.get("main", False)),
+                bool(s.get("required", False)),
+            )
+            for s in row["sections"]
+        )
+        out[kind] = OutlineSpec(sections, tuple(str(n) for n in row.get("needs", ())))
+    return out
 
 
 def prompt_hash(*names: str) -> str:

@@ -2,21 +2,87 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..check import CheckReport
+from ..check import CheckReport, ClaimResult, Finding
 from ..types import DocumentInfo, Hit
 
 if TYPE_CHECKING:
     from ..write.draft import Precedent
 
 VERDICT_LABEL = {"supported": "有出处", "unsupported": "无出处", "unverifiable": "待核实"}
+UNVERIFIABLE = "unverifiable"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of finding is shown: its label and its (soft, readable) highlight colour."""
+
+    label: str
+    colour: str
+
+
+# One table for every page: the checker's finding kinds (``Finding.check``), in the order they are listed.
+# Gradio shows a highlighted span on its colour at half strength and the span's label in white on the full
+# colour, so these are deep enough for white text and soft at half strength: reds and pinks for facts,
+# oranges and ambers for what is said of them (state, obligation, decision, scope), purple for the model.
+KINDS: dict[str, Kind] = {
+    "number": Kind("数字不符", "#dc2626"),
+    "binding": Kind("数字对象不符", "#991b1b"),  # the figure is in the sources, but of another thing
+    "date": Kind("日期不符", "#be185d"),
+    "name": Kind("名称不符", "#e11d48"),
+    "polarity": Kind("方向相反", "#0f766e"),
+    "state": Kind("状态不符", "#c2410c"),
+    "modality": Kind("要求强度不符", "#a16207"),
+    "decision": Kind("决定/审批不符", "#78350f"),
+    "quantity": Kind("范围/次数不符", "#4d7c0f"),
+    "judge": Kind("模型判断不符", "#9333ea"),
+    "claim": Kind("无出处", "#475569"),
+    UNVERIFIABLE: Kind("待核实", "#2563eb"),  # a claim's verdict, not a finding: listed, never highlighted
+}
+
+
+def kind_of(finding: Finding) -> str:
+    """The kind a finding is shown as (its rule; anything else is a claim without a source)."""
+    return finding.check if finding.check in KINDS else "claim"
+
+
+def label_of(kind: str) -> str:
+    return KINDS[kind].label if kind in KINDS else kind
+
+
+def claim_kinds(claim: ClaimResult) -> list[str]:
+    """The kinds a claim is listed under: its unsupported findings' (or ``claim`` when no single fact is to
+    blame), ``unverifiable`` when the rules could not decide, none when it is supported."""
+    if claim.verdict == "unverifiable":
+        return [UNVERIFIABLE]
+    if claim.verdict != "unsupported":
+        return []
+    bad = [kind_of(f) for f in claim.findings if f.status == "unsupported"]
+    return list(dict.fromkeys(bad)) or ["claim"]
+
+
+def kind_counts(report: CheckReport | None) -> dict[str, int]:
+    """How many highlighted spans of each kind (and unverifiable claims), in the order of ``KINDS``."""
+    if report is None:
+        return {}
+    found = Counter(kind_of(s) for s in report.unsupported_spans)
+    found[UNVERIFIABLE] = sum(c.verdict == "unverifiable" for c in report.claims)
+    return {k: found[k] for k in KINDS if found[k]}
+
+
+def kind_choices(report: CheckReport | None) -> list[tuple[str, str]]:
+    """(label, kind) for a filter of the kinds present in ``report``."""
+    return [(label_of(k), k) for k in kind_counts(report)]
 
 
 def highlighted(text: str, report: CheckReport | None) -> list[tuple[str, str | None]]:
-    """``text`` cut into (piece, label) pairs for gr.HighlightedText: unsupported facts labelled with their reason."""
+    """``text`` cut into (piece, label) pairs for gr.HighlightedText: each unsupported fact labelled
+    "<kind>：<reason>"."""
     if report is None:
         return [(text, None)]
     spans = sorted(report.unsupported_spans, key=lambda s: s.start)
@@ -27,34 +93,81 @@ def highlighted(text: str, report: CheckReport | None) -> list[tuple[str, str | 
             continue  # overlapping or out of range: keep the earlier one
         if span.start > at:
             out.append((text[at : span.start], None))
-        out.append((text[span.start : span.end], f"无出处：{span.reason}"))
+        out.append((text[span.start : span.end], _span_label(span)))
         at = span.end
     if at < len(text):
         out.append((text[at:], None))
     return out
 
 
+def _span_label(span: Finding) -> str:
+    """ "<kind>：<reason>", without the reason's own "……不符：" (the kind already says it)."""
+    head, sep, rest = span.reason.partition("：")
+    reason = rest if sep and head.endswith("不符") and len(head) <= 8 else span.reason
+    return f"{label_of(kind_of(span))}：{reason}"
+
+
 def marked(text: str, report: CheckReport | None) -> dict[str, Any]:
-    """Props for gr.HighlightedText: the pieces, and a red for each reason (its labels are the reasons)."""
+    """Props for gr.HighlightedText: the pieces, and for each label its kind's colour."""
     pieces = highlighted(text, report)
-    return {"value": pieces, "color_map": {label: "#f8b4b4" for _, label in pieces if label}}
+    colours = {_span_label(s): KINDS[kind_of(s)].colour for s in report.unsupported_spans} if report else {}
+    return {"value": pieces, "color_map": {label: colours[label] for _, label in pieces if label}}
 
 
-def check_summary(report: CheckReport | None) -> str:
-    """A Markdown table of the claims that need a person's eye, with their evidence."""
+def legend(report: CheckReport | None) -> str:
+    """HTML for above the highlighted text: each kind present, in its colour, with how many (状态不符 2 · …)."""
+    counts = kind_counts(report)
+    if not counts:
+        return ""
+    items = [
+        f'<span style="background:{KINDS[k].colour};color:#fff;padding:1px 6px;border-radius:4px">'
+        f"{escape(label_of(k))}</span> {n}"
+        for k, n in counts.items()
+    ]
+    note = "（待核实的陈述不标色，见下表）" if UNVERIFIABLE in counts else ""
+    return '<div class="check-legend">' + " · ".join(items) + note + "</div>"
+
+
+def check_summary(report: CheckReport | None, kinds: Collection[str] | None = None) -> str:
+    """The source's own problems, then a Markdown table of the claims that need a person's eye, with their
+    evidence; with ``kinds`` (keys of ``KINDS``), only the claims listed under one of them."""
     if report is None:
         return ""
+    warnings = [f"⚠ {_warning(w)}" for w in report.warnings]
     flagged = [c for c in report.claims if c.verdict != "supported"]
     head = f"**核查得分 {report.score:.2f}**：{len(report.claims)} 条陈述，" + (
         f"{sum(c.verdict == 'unsupported' for c in report.claims)} 条无出处。"
     )
+    top = [*(f"{w}  " for w in warnings), ""] if warnings else []
     if not flagged:
-        return head + " 全部有出处。"
+        return "\n".join([*top, head + " 全部有出处。"])
+    shown = [c for c in flagged if kinds is None or set(claim_kinds(c)) & set(kinds)]
+    if len(shown) < len(flagged):
+        head += f"（按类型筛选：显示 {len(shown)} / {len(flagged)} 条）"
+    if not shown:
+        return "\n".join([*top, head, "", "所选类型下没有需要核对的陈述。"])
     rows = [
-        f"| {VERDICT_LABEL[c.verdict]} | {_cell(c.text)} | {_cell(c.reason)} | {_cell(' / '.join(c.evidence[:1]))} |"
-        for c in flagged
+        f"| {VERDICT_LABEL[c.verdict]} | {'、'.join(label_of(k) for k in claim_kinds(c))} | {_cell(c.text)} "
+        f"| {_cell(c.reason)} | {_cell(' / '.join(c.evidence[:1]))} |"
+        for c in shown
     ]
-    return "\n".join([head, "", "| 判定 | 陈述 | 理由 | 最接近的原文 |", "| --- | --- | --- | --- |", *rows])
+    return "\n".join(
+        [
+            *top,
+            head,
+            "",
+            "| 判定 | 类型 | 陈述 | 理由 | 最接近的原文 |",
+            "| --- | --- | --- | --- | --- |",
+            *rows,
+        ]
+    )
+
+
+def _warning(text: str) -> str:
+    """A source's own problem, said plainly as one: 原文数据不一致 → 原文本身的数据不一致."""
+    if text.startswith("原文") and not text.startswith("原文本身"):
+        return _cell("原文本身的" + text.removeprefix("原文"), 300)
+    return _cell("原文本身的问题：" + text, 300)
 
 
 def sources_table(report: CheckReport | None) -> str:
@@ -69,8 +182,8 @@ def sources_table(report: CheckReport | None) -> str:
     return "\n".join(["| 摘要句 | 原文出处 |", "| --- | --- |", *rows])
 
 
-def _cell(text: str) -> str:
-    return escape(text.replace("\n", " ").replace("|", "｜"))[:160]
+def _cell(text: str, limit: int = 160) -> str:
+    return escape(text.replace("\n", " ").replace("|", "｜"))[:limit]
 
 
 def mark_terms(text: str, query: str) -> str:

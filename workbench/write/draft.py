@@ -47,6 +47,17 @@ class Draft:
     check: CheckReport | None = None
     stopped: str = ""  # why generation stopped early ("repetition", "cancelled"), if it did
     extra: dict[str, Any] = field(default_factory=dict)
+    # The trusted path (write.trusted): the outline written from, each fact with where the draft uses it,
+    # every repair made while verifying, and the placeholders left for the user.
+    outline: dict[str, Any] | None = None
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    repairs: list[dict[str, str]] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+
+    @property
+    def unused_facts(self) -> list[dict[str, Any]]:
+        """Facts the user gave that the draft does not carry (未写入): nothing is lost silently."""
+        return [e for e in self.ledger if e.get("role") == "fact" and not e.get("used_in")]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +69,10 @@ class Draft:
             "tokens": self.tokens,
             "check": self.check.to_json() if self.check else None,
             "stopped": self.stopped,
+            "outline": self.outline,
+            "ledger": self.ledger,
+            "repairs": self.repairs,
+            "placeholders": self.placeholders,
         }
 
 

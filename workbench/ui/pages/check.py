@@ -1,4 +1,5 @@
-"""核查: any text against facts or source documents, each unsupported figure, date, name or sentence marked."""
+"""核查: any text against facts or source documents, each unsupported figure, date, name or sentence marked in
+the colour of its kind, and the claims to look at filtered by kind."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 import gradio as gr
 
+from ...check import CheckReport
 from ...core import Workbench
-from ..format import check_summary, marked
+from ..format import check_summary, kind_choices, legend, marked
 from ..jobs import friendly
 
 
@@ -27,20 +29,34 @@ def build(wb: Workbench) -> CheckPage:
             k_sources = gr.Textbox(label="事实材料或原文", lines=10, elem_id="check-sources")
         k_docs = gr.Dropdown(label="也可以选择库中文档作为原文", choices=[], multiselect=True)
         k_go = gr.Button("核查", variant="primary", elem_id="check-go")
+        k_legend = gr.Markdown(elem_id="check-legend")
         k_marked = gr.HighlightedText(label="核查结果", elem_id="check-marked")
+        k_kinds = gr.CheckboxGroup(label="按类型筛选", choices=[], elem_id="check-kinds", visible=False)
         k_table = gr.Markdown(elem_id="check-table")
+        k_report = gr.State(None)  # the last report: filtering re-renders it without checking again
 
     @friendly
-    def check(text: str, sources: str, doc_ids: list[str] | None) -> tuple[Any, str]:
+    def check(text: str, sources: str, doc_ids: list[str] | None) -> tuple[str, Any, Any, str, CheckReport]:
         texts = [sources] + [wb.document_text(d) for d in doc_ids or []]
         report = wb.check(text, texts)
-        return gr.update(**marked(text, report)), check_summary(report)
+        choices = kind_choices(report)
+        return (
+            legend(report),
+            gr.update(**marked(text, report)),
+            gr.update(choices=choices, value=[k for _, k in choices], visible=bool(choices)),
+            check_summary(report),
+            report,
+        )
+
+    def refilter(report: CheckReport | None, kinds: list[str] | None) -> str:
+        return check_summary(report, kinds or [])
 
     k_go.click(
         check,
         [k_text, k_sources, k_docs],
-        [k_marked, k_table],
+        [k_legend, k_marked, k_kinds, k_table, k_report],
         concurrency_id="model",
         concurrency_limit=1,
     )
+    k_kinds.input(refilter, [k_report, k_kinds], k_table, concurrency_limit=4)
     return CheckPage(k_docs)

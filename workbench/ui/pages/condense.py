@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 
 from ...core import Workbench
-from ..format import check_summary, marked, sources_table
+from ..format import check_summary, legend, marked, sources_table
 from ..jobs import friendly_stream, streamed
 
 
@@ -35,6 +35,7 @@ def build(wb: Workbench) -> CondensePage:
             c_go = gr.Button("生成摘要", variant="primary")
             c_stop = gr.Button("停止")
         c_text = gr.Textbox(label="摘要", lines=10)
+        c_legend = gr.Markdown(elem_id="condense-legend")
         c_marked = gr.HighlightedText(label="核查结果")
         c_table = gr.Markdown()
         with gr.Accordion("每句摘要的原文出处", open=False):
@@ -52,10 +53,11 @@ def build(wb: Workbench) -> CondensePage:
             lambda put, stop: wb.condense(source, int(chars), title, on_token=put, cancelled=stop)
         ):
             if result is None:
-                yield text, gr.update(), gr.update(), gr.update()
+                yield text, gr.update(), gr.update(), gr.update(), gr.update()
             else:
                 yield (
                     result.summary,
+                    legend(result.check),
                     gr.update(**marked(result.summary, result.check)),
                     f"共 {result.chars} 字（原文 {result.source_chars} 字，{result.seconds:.1f} 秒）\n\n"
                     + check_summary(result.check),
@@ -65,7 +67,7 @@ def build(wb: Workbench) -> CondensePage:
     c_job = c_go.click(
         condense,
         [c_file, c_doc, c_chars],
-        [c_text, c_marked, c_table, c_sources],
+        [c_text, c_legend, c_marked, c_table, c_sources],
         concurrency_id="model",
         concurrency_limit=1,
     )

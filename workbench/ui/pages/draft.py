@@ -13,7 +13,7 @@ from ...core import Workbench
 from ...text.structure import top_sections
 from ...types import DOC_TYPES
 from ...write.export import export
-from ..format import candidates_markdown, check_summary, marked, used_precedents_markdown
+from ..format import candidates_markdown, check_summary, legend, marked, used_precedents_markdown
 from ..jobs import friendly, friendly_stream, streamed
 
 
@@ -52,8 +52,10 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                     d_view = gr.Dropdown(label="范文", choices=[])
                     d_full = gr.Textbox(label="全文", lines=10)
         d_text = gr.Textbox(label="初稿（可直接修改）", lines=14, elem_id="draft-text")
+        d_legend = gr.Markdown(elem_id="draft-legend")
         d_marked = gr.HighlightedText(
-            label="核查结果：红色为在事实中找不到出处的内容", elem_id="draft-marked"
+            label="核查结果：标色的是在事实中找不到出处的内容（颜色所指的类型见上方图例）",
+            elem_id="draft-marked",
         )
         d_table = gr.Markdown()
         with gr.Row():
@@ -101,19 +103,20 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             )
         ):
             if result is None:
-                yield text, gr.update(), gr.update(), gr.update()
+                yield text, gr.update(), gr.update(), gr.update(), gr.update()
             else:
                 yield (
                     result.text,
+                    legend(result.check),
                     gr.update(**marked(result.text, result.check)),
                     check_summary(result.check),
                     used_precedents_markdown(result.precedents),
                 )
 
     @friendly
-    def recheck(text: str, facts: str, unit: str, period: str) -> tuple[Any, str]:
+    def recheck(text: str, facts: str, unit: str, period: str) -> tuple[str, Any, str]:
         report = wb.check(text, [facts, unit, period]) if text.strip() and facts.strip() else None
-        return gr.update(**marked(text, report)), check_summary(report)
+        return legend(report), gr.update(**marked(text, report)), check_summary(report)
 
     @friendly
     def do_export(text: str, fmt: str) -> str:
@@ -135,10 +138,11 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             )
         ):
             if result is None:
-                yield gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
+                yield gr.update(), gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
             else:
                 yield (
                     result.text,
+                    legend(result.check),
                     gr.update(**marked(result.text, result.check)),
                     check_summary(result.check),
                 )
@@ -148,7 +152,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
     job = d_go.click(
         draft,
         [d_type, d_unit, d_period, d_facts, d_pick, d_drop],
-        [d_text, d_marked, d_table, d_hits],
+        [d_text, d_legend, d_marked, d_table, d_hits],
         concurrency_id="model",
         concurrency_limit=1,
     )
@@ -156,7 +160,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
     d_text.blur(
         recheck,
         [d_text, d_facts, d_unit, d_period],
-        [d_marked, d_table],
+        [d_legend, d_marked, d_table],
         concurrency_id="model",
         concurrency_limit=1,
     )
@@ -165,7 +169,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
     d_redo.click(
         redo,
         [d_text, d_section, d_type, d_unit, d_period, d_facts],
-        [d_text, d_marked, d_table],
+        [d_text, d_legend, d_marked, d_table],
         concurrency_id="model",
         concurrency_limit=1,
     ).then(headings, d_text, d_section)

@@ -1,0 +1,146 @@
+"""The trusted drafting path with a fake model that invents: ledger, outline, verified sections, repairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DRAFT_FIELDS
+from workbench import FakeEmbedder, InputError, Settings, Workbench
+from workbench.backends.llm import FakeLLM
+from workbench.check import RuleChecker
+from workbench.write import ledger, outline
+from workbench.write.compose import FACT_CHECKS, clean
+
+FACTS = (
+    "单位：松林镇中心小学党支部\n时间：2024年6月28日下午\n活动：组织全体党员教师开展“七一”主题党日活动，共32名党员参加\n"
+    "内容：重温入党誓词；支部书记王秀兰讲授党课《坚守教育初心》\n成效：党员教师撰写心得体会32篇"
+)
+# What a weak model does: a year never given, a precedent's unit and masks, prompt markup, invented people.
+INVENTING = (
+    '<活动简报 编号="1" 标题="x">第×期</活动简报>\n教育局机关党支部于2023年6月28日组织45名党员开展活动。',
+    "支部书记李明讲授党课，全体党员重温入党誓词。",
+    "党员教师撰写心得体会32篇，活动取得良好效果。",
+)
+
+
+@pytest.fixture
+def fake() -> FakeLLM:
+    return FakeLLM()
+
+
+@pytest.fixture
+def lib(settings: Settings, samples: Path, fake: FakeLLM) -> Workbench:
+    wb = Workbench(settings.model_copy(update={"judge": False}), embedder=FakeEmbedder(), llm=fake)
+    wb.ingest([samples], progress=False)
+    return wb
+
+
+def invented(text: str, facts: str) -> list[str]:
+    report = RuleChecker([facts]).check(text)
+    return [
+        f.text
+        for c in report.claims
+        for f in c.findings
+        if f.status == "unsupported" and f.check in FACT_CHECKS
+    ]
+
+
+def test_an_inventing_model_leaves_no_invented_fact(lib: Workbench, fake: FakeLLM) -> None:
+    fake.queue(*INVENTING)
+    draft = lib.draft("活动简报", FACTS)
+    assert invented(draft.text, FACTS) == []
+    for leak in ("×", "<活动简报", "教育局机关党支部", "2023年", "45名", "李明"):
+        assert leak not in draft.text
+    assert draft.text.startswith("松林镇中心小学党支部")  # the user's unit, never a precedent's
+    actions = {r["action"] for r in draft.repairs}
+    assert actions & {"regenerated", "dropped"} and all(r["reason"] for r in draft.repairs)
+    assert draft.to_json().keys() >= DRAFT_FIELDS | {"outline", "ledger", "repairs", "placeholders"}
+
+
+def test_every_fact_is_carried_or_listed(lib: Workbench, fake: FakeLLM) -> None:
+    fake.queue(*INVENTING)
+    draft = lib.draft("活动简报", FACTS)
+    facts = [e for e in draft.ledger if e["role"] == "fact"]
+    assert facts and all(e["used_in"] for e in facts) and draft.unused_facts == []
+    for e in facts:
+        for start, end in e["used_in"]:
+            assert 0 <= start < end <= len(draft.text)
+
+
+def test_missing_elements_become_placeholders(lib: Workbench) -> None:
+    draft = lib.draft("活动简报", "开展学雷锋志愿服务活动\n组织团员到社区打扫卫生\n团员撰写活动感想")
+    assert {"【待补：活动时间】", "【待补：活动地点】", "【待补：参加人数】"} <= set(draft.placeholders)
+    assert all(p in draft.text for p in draft.placeholders)
+    summary = lib.draft("工作总结", "2024年，学校党支部召开党员大会5次。")
+    assert "【待补：存在的问题】" in summary.text and "【待补：落款日期】" in summary.text
+
+
+def test_the_outline_is_data_the_user_edits(lib: Workbench) -> None:
+    plan = lib.outline(
+        "工作总结", "2024年召开党员大会5次。\n党员学习积极性不高的问题仍然存在。\n下一步拟开展读书活动。"
+    )
+    data = plan.to_json()
+    assert [s["heading"] for s in data["sections"]] == [
+        "一、主要工作和成效",
+        "二、存在的问题",
+        "三、下一步打算",
+    ]
+    assert [s["facts"] for s in data["sections"]] == [["f1"], ["f2"], ["f3"]]
+    # Move f3 into the first section, delete the last one, rename the first.
+    data["sections"][0]["facts"].append("f3")
+    data["sections"][0]["heading"] = "一、重点工作"
+    del data["sections"][2]
+    edited = outline.from_json(json.dumps(data, ensure_ascii=False))
+    draft = lib.draft("工作总结", "", outline=edited)
+    assert "一、重点工作" in draft.text and "三、下一步打算" not in draft.text
+    first = draft.text.split("二、存在的问题")[0]
+    assert "读书活动" in first
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: "{not json", "无法读取"),
+        (lambda d: json.dumps({**d, "sections": [{"heading": "x", "facts": ["f99"]}]}), "f99"),
+        (
+            lambda d: json.dumps(
+                {**d, "sections": [{"heading": "a", "facts": ["f1"]}, {"heading": "b", "facts": ["f1"]}]}
+            ),
+            "不止一个",
+        ),
+        (lambda d: json.dumps({**d, "sections": []}), "没有任何部分"),
+    ],
+)
+def test_a_bad_outline_is_refused(edit: object, message: str) -> None:
+    plan = outline.build("工作总结", ledger.build("召开党员大会5次。"))
+    with pytest.raises(InputError, match=message):
+        outline.from_json(edit(plan.to_json()))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [("  \n ", "没有提供本期事实"), ("\n".join(f"第{i}条事实。" for i in range(200)), "事实太多")],
+)
+def test_bad_facts(facts: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        ledger.build(facts)
+
+
+def test_ledger_atoms_and_roles() -> None:
+    entries = ledger.build(FACTS, period="2024年6月")
+    assert entries[0].role == "unit" and entries[-1].role == "period"
+    kinds = {a.kind for e in entries for a in e.atoms}
+    assert {"date", "number", "person", "title"} <= kinds
+
+
+def test_clean_strips_markup_masks_and_repeated_headings() -> None:
+    assert clean('<活动简报 编号="1">\n第×期\n一、主要工作\n召开党员大会5次。') == "召开党员大会5次。"
+
+
+def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:
+    pieces: list[str] = []
+    draft = lib.draft("工作总结", FACTS, on_token=pieces.append, cancelled=lambda: len(pieces) >= 2)
+    assert draft.stopped == "cancelled" and pieces

@@ -1,0 +1,274 @@
+"""Write a draft from its outline, section by section, every sentence verified before it is kept.
+
+Each section gets a short prompt: its heading and intent, its own facts, and the matching part of a precedent's
+skeleton (lines with masked figures left out, so there is nothing to copy). As a section's text arrives it is
+cut into sentences; each is checked by the rules against that section's facts (plus unit and period). A
+sentence with an unsupported number, date or name is rewritten once with the offending fact named; if it still
+fails it is dropped. A fact no kept sentence carries is then written plainly from the user's own words. So the
+final text carries no unsupported number, date or name by construction, and every repair is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backends.llm import LLM
+from ..check import RuleChecker
+from ..check.claims import split_claims
+from ..check.dates import dates
+from ..check.dates import supports as date_supports
+from ..check.numbers import quantities
+from ..check.numbers import supports as number_supports
+from ..prompts import load, structures, with_rules
+from ..text.structure import heading_level, top_sections
+from .generate import generate
+from .ledger import Entry
+from .outline import PLACEHOLDER, Outline, Section
+
+FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
+_MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
+_MASK = "×"
+_ENDS = ("。", "！", "？", "；")
+_PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
+
+
+@dataclass
+class Repair:
+    sentence: str
+    reason: str
+    action: str  # regenerated | dropped | written_from_fact
+    replacement: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "sentence": self.sentence,
+            "reason": self.reason,
+            "action": self.action,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass
+class Composed:
+    text: str
+    repairs: list[Repair] = field(default_factory=list)
+    used: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # fact id -> sentence offsets
+    placeholders: list[str] = field(default_factory=list)
+    first_token_seconds: float = 0.0
+    prompt_tokens: int = 0
+    tokens: int = 0
+    stopped: str = ""
+
+
+def clean(text: str) -> str:
+    """What a small model leaves around a section: prompt markup, masked precedent lines, headings it repeats."""
+    lines = []
+    for line in _MARKUP.sub("", text).split("\n"):
+        line = line.strip()
+        if not line or _MASK in line or (heading_level(line) and len(line) <= 30):
+            continue
+        lines.append(line)
+    return "".join(lines)
+
+
+def skeleton(excerpt: str, position: int, count: int) -> str:
+    """The part of a precedent's masked outline that matches section ``position`` of ``count``, without any
+    line that had figures masked (a model copies 第×期 as content)."""
+    parts = [block for _, block in top_sections(excerpt)] or [excerpt]
+    at = min(len(parts) - 1, position * len(parts) // max(1, count))
+    lines = [ln for ln in parts[at].split("\n") if ln.strip() and _MASK not in ln and "××" not in ln]
+    return "\n".join(lines[:4]) or "（无）"
+
+
+def carried(entry: Entry, sentence: str) -> bool:
+    """Does the sentence state this fact? Every atom of it, by value; a fact without atoms, by its words."""
+    if not entry.atoms:
+        grams = {entry.value[i : i + 2] for i in range(len(entry.value) - 1)}
+        return bool(grams) and len({g for g in grams if g in sentence}) / len(grams) >= 0.5
+    qs, ds = quantities(sentence), dates(sentence)
+    for atom in entry.atoms:
+        if atom.kind == "number":
+            want = quantities(atom.text)
+            if want and not any(number_supports(q, want[0]) for q in qs):
+                return False
+        elif atom.kind == "date":
+            want_d = dates(atom.text)
+            if want_d and not date_supports(ds, want_d[0]):
+                return False
+        elif atom.text not in sentence:
+            return False
+    return True
+
+
+def plain(entry: Entry) -> str:
+    """A fact written from the user's own words: 时间：6月28日 → 时间为6月28日。"""
+    value = entry.value.rstrip("。；;，,")
+    if entry.key in _PLAIN_KEYS:
+        return f"{entry.key}为{value}。"
+    return value + "。"
+
+
+def compose(
+    llm: LLM,
+    outline: Outline,
+    excerpts: Sequence[str],
+    unit: str,
+    max_tokens: int,
+    on_token: Callable[[str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Composed:
+    """The draft of ``outline``: a title, each section written and verified, placeholders where facts are
+    missing, and the ledger's use of each fact."""
+    out = Composed("")
+    kind = structures().get(outline.type, structures()["其他"]).name
+    pieces: list[str] = []
+
+    def emit(piece: str) -> None:
+        pieces.append(piece)
+        if on_token:
+            on_token(piece)
+
+    start = time.perf_counter()
+    emit((outline.title or PLACEHOLDER.format("标题")) + "\n")
+    for i, section in enumerate(outline.sections):
+        if cancelled and cancelled():
+            out.stopped = "cancelled"
+            break
+        if section.heading:
+            emit(section.heading + "\n")
+        facts = [outline.entry(f) for f in section.facts]
+        marks = [p["text"] for p in outline.placeholders if p.get("section") == i and p["text"] not in pieces]
+        if facts:
+            offset = sum(map(len, pieces))
+            text = _section(
+                llm,
+                outline,
+                section,
+                facts,
+                excerpts,
+                i,
+                unit or "本单位",
+                kind,
+                max_tokens,
+                out,
+                on_token or (lambda _: None),
+                cancelled,
+                start,
+            )
+            pieces.append(text + "\n")  # the section in its final order (streamed pieces may come out of it)
+            for fact_id, spans in _uses(facts, text).items():
+                out.used.setdefault(fact_id, []).extend((offset + s, offset + e) for s, e in spans)
+            if on_token:
+                on_token("\n")
+        for mark in marks:
+            emit(mark + "\n")
+            out.placeholders.append(mark)
+    out.text = "".join(pieces).strip()
+    return out
+
+
+def _section(
+    llm: LLM,
+    outline: Outline,
+    section: Section,
+    facts: list[Entry],
+    excerpts: Sequence[str],
+    position: int,
+    unit: str,
+    kind: str,
+    max_tokens: int,
+    out: Composed,
+    emit: Callable[[str], None],
+    cancelled: Callable[[], bool] | None,
+    start: float,
+) -> str:
+    """One section's verified text. Sentences that pass stream out as soon as they are complete; those that
+    fail wait until the section is generated (the model is busy until then), then are rewritten or dropped."""
+    fact_lines = "\n".join(f.text for f in facts)
+    skel = "\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1]) or "（无）"
+    prompt = load("draft_section").render(
+        unit=unit,
+        kind=kind,
+        heading=section.heading or f"第{position + 1}段",
+        intent=section.intent,
+        skeleton=skel,
+        facts=fact_lines,
+    )
+    # Against the whole ledger: a true fact of another section is no invention (only a missing one is).
+    checker = RuleChecker([e.text for e in outline.ledger])
+    kept: list[str | None] = []
+    failed: list[tuple[int, str, str]] = []  # (place in kept, sentence, why)
+    buffer = [""]
+
+    def take(done: str) -> None:
+        for span in split_claims(clean(done)):
+            sentence = span.text if span.text.endswith(_ENDS) else span.text + "。"
+            if sentence in kept:
+                continue
+            problem = _invented(checker, sentence)
+            kept.append(None if problem else sentence)
+            if problem:
+                failed.append((len(kept) - 1, sentence, problem))
+            else:
+                emit(sentence)
+
+    def piece(text: str) -> None:
+        buffer[0] += text
+        cut = max(buffer[0].rfind(c) for c in "。！？；\n")
+        if cut >= 0:
+            done, buffer[0] = buffer[0][: cut + 1], buffer[0][cut + 1 :]
+            take(done)
+
+    began = time.perf_counter()
+    gen = generate(llm, with_rules(prompt), max_tokens, piece, cancelled)
+    take(buffer[0])
+    if not out.first_token_seconds:
+        out.first_token_seconds = began - start + gen.first_token_seconds
+    out.prompt_tokens += gen.prompt_tokens
+    out.tokens += gen.tokens
+    out.stopped = out.stopped or gen.stopped
+    for place, sentence, problem in failed:
+        ask = load("fix_sentence").render(sentence=sentence, problem=problem, facts=fact_lines)
+        fixed = clean(llm.complete(with_rules(ask), max_tokens=160))
+        if fixed and not _invented(checker, fixed):
+            out.repairs.append(Repair(sentence, problem, "regenerated", fixed))
+            kept[place] = fixed if fixed.endswith(_ENDS) else fixed + "。"
+            emit(kept[place] or "")
+        else:
+            out.repairs.append(Repair(sentence, problem, "dropped"))
+    sentences = [k for k in kept if k]
+    text = "".join(sentences)
+    for entry in facts:
+        if not any(carried(entry, x) for x in sentences):
+            line = plain(entry)
+            out.repairs.append(Repair("", f"事实 {entry.id} 没有写进初稿", "written_from_fact", line))
+            emit(line)
+            text += line
+    return text
+
+
+def _invented(checker: RuleChecker, sentence: str) -> str:
+    """The reason a sentence carries a number, date or name the facts do not give ("" when it does not)."""
+    claim = checker.check(sentence, lines=True).claims
+    bad = [f for c in claim for f in c.findings if f.status == "unsupported" and f.check in FACT_CHECKS]
+    return "；".join(f.reason for f in bad)
+
+
+def _uses(facts: list[Entry], text: str) -> dict[str, list[tuple[int, int]]]:
+    used: dict[str, list[tuple[int, int]]] = {}
+    for span in split_claims(text):
+        for entry in facts:
+            if carried(entry, span.text):
+                used.setdefault(entry.id, []).append((span.start, span.end))
+    return used
+
+
+def ledger_json(outline: Outline, composed: Composed) -> list[dict[str, Any]]:
+    """Each ledger entry with the sentences it was used in ([] when the draft does not carry it: 未写入)."""
+    return [
+        {**e.to_json(), "used_in": [list(x) for x in composed.used.get(e.id, [])]} for e in outline.ledger
+    ]
