@@ -57,7 +57,7 @@ def test_errors_are_json_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_plain_errors_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ingest", str(tmp_path / "nothing"), "--store", str(tmp_path / "lib")]) == 0
+    assert main(["ingest", str(tmp_path / "nothing"), "--store", str(tmp_path / "lib")]) == 1
     out = capsys.readouterr().out
     assert "路径不存在" in out
     assert main(["search", " ", "--store", str(tmp_path / "lib")]) == 1

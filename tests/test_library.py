@@ -216,10 +216,10 @@ def test_document_text_round_trips(wb: Workbench, samples: Path) -> None:
 
 def test_keyword_cache_survives_a_new_process(wb: Workbench, samples: Path, settings: Settings) -> None:
     wb.ingest([samples])
-    assert (settings.keyword_dir / "tokens.pkl").is_file()
+    assert (settings.keyword_dir / "tokens.json.gz").is_file()
     fresh = Workbench(settings, embedder=FakeEmbedder())
     assert fresh.search("体检率", k=1, mode="keyword")[0].title.startswith("松林镇中心幼儿园")
-    (settings.keyword_dir / "tokens.pkl").write_bytes(b"corrupt")  # only a cache: rebuilt from Chroma
+    (settings.keyword_dir / "tokens.json.gz").write_bytes(b"corrupt")  # only a cache: rebuilt from Chroma
     again = Workbench(settings, embedder=FakeEmbedder())
     assert again.search("体检率", k=1, mode="keyword")[0].title.startswith("松林镇中心幼儿园")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -28,6 +29,8 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subpr
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")
+    # setuptools reuses build/: a module deleted from the tree would still ship from a stale copy there.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     _run(
         [
             sys.executable,

@@ -14,7 +14,7 @@ from .check import CheckReport
 from .config import Settings
 from .core import Workbench
 from .data import evals_dir, samples_dir
-from .errors import WorkbenchError
+from .errors import InputError, WorkbenchError
 from .types import DOC_TYPES, Hit, IngestReport
 from .write.export import export
 
@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", parents=[common, filters], help="列出库中的文档")
     p = sub.add_parser("remove", parents=[common], help="按文档编号或路径删除")
     p.add_argument("doc")
+    p = sub.add_parser("doctor", parents=[common], help="检查库：记录、片段、向量索引、关键词缓存是否一致")
+    p.add_argument("--repair", action="store_true", help="重建可以重建的部分（向量索引、关键词缓存、库清单）")
     p = sub.add_parser("search", parents=[common, filters], help="混合检索（向量 + 关键词）")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
@@ -42,13 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", type=Path, action="append", required=True, help="事实材料或原文（可多次给出）")
     p.add_argument("--text", type=Path, required=True, help="要核查的稿件")
     p.add_argument("--lines", action="store_true", help="每个非空行是一条陈述")
-    p = sub.add_parser("draft", parents=[common], help="按本期事实起草（参考库中范文的写法）")
-    p.add_argument("--type", required=True, choices=DOC_TYPES)
-    p.add_argument("--facts", required=True, type=Path, help="事实材料文件：时间、数字、人名、活动……")
-    p.add_argument("--unit", default="")
-    p.add_argument("--period", default="")
-    p.add_argument("--precedents", default="", help="指定范文的文档编号，逗号分隔")
-    p.add_argument("--exclude", default="", help="不要使用的范文文档编号，逗号分隔")
+    for name, help_ in (
+        ("outline", "生成可编辑的提纲（事实清单 + 各部分用哪些事实），不调用模型"),
+        ("draft", "按本期事实起草：先提纲，再逐部分写，每句核对事实"),
+    ):
+        p = sub.add_parser(name, parents=[common], help=help_)
+        p.add_argument("--type", required=name == "outline", choices=DOC_TYPES)
+        p.add_argument("--facts", required=name == "outline", type=Path, help="事实材料文件：每行一条事实")
+        p.add_argument("--unit", default="")
+        p.add_argument("--period", default="")
+        p.add_argument("--precedents", default="", help="指定范文的文档编号，逗号分隔")
+        p.add_argument("--exclude", default="", help="不要使用的范文文档编号，逗号分隔")
+    p.add_argument("--outline", type=Path, help="按编辑过的提纲起草（workbench outline --json 的输出）")
     p.add_argument("--out", type=Path, help="导出为 .docx / .md / .txt")
     p = sub.add_parser("condense", parents=[common], help="把长报告压缩成指定字数的摘要")
     p.add_argument("source", help="文件路径或库中的文档编号")
@@ -63,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--users", type=Path, help="登录用户文件：每行 用户名:argon2哈希")
     p.add_argument("--samples", action="store_true", help="库为空时先导入示例报告")
+    p.add_argument("--allow-open", action="store_true", help="不设登录也在非本机地址上开放（会打印警告）")
     p = sub.add_parser("hash-password", help="为 --users 文件生成一行 用户名:argon2哈希")
     p.add_argument("user")
     p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
@@ -141,6 +149,10 @@ def run(args: argparse.Namespace) -> Any:
             raise WorkbenchError("没有找到可导入的文件", "给出 txt、md、docx、pdf 文件或包含它们的文件夹。")
         if not args.json:
             _print_ingest(report)
+        # Exit 1, report still printed, when a path is wrong or every file failed; partial success is 0.
+        ingested = report.added + report.updated + report.unchanged
+        if any(not p.expanduser().exists() for p in args.paths) or (report.errors and not ingested):
+            raise _Failed(report.to_json())
         return report.to_json()
     if args.command == "list":
         rows = wb.list_documents(args.type, args.year, args.unit)
@@ -154,6 +166,20 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             print(f"已删除 {removed} 篇")
         return {"removed": removed}
+    if args.command == "doctor":
+        diagnosis = wb.doctor(args.repair)
+        if not args.json:
+            for line in diagnosis.repaired:
+                print(f"✓ {line}")
+            for line in diagnosis.problems:
+                print(f"✗ {line}")
+            if diagnosis.ok:
+                print(f"库完好：{diagnosis.documents} 篇文档、{diagnosis.chunks} 个片段")
+            elif not args.repair:
+                print("提示：运行 workbench doctor --repair 重建可以重建的部分；无法重建时请重新导入原文件。")
+        if not diagnosis.ok:  # exit 1 while problems remain, the report still printed
+            raise _Failed(diagnosis.to_json())
+        return diagnosis.to_json()
     if args.command == "search":
         hits = wb.search(args.query, args.k, args.type, args.year, args.unit)
         if not args.json:
@@ -166,11 +192,25 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_check(checked)
         return checked.to_json()
+    if args.command == "outline":
+        facts = wb.read_text(args.facts, clean=False)
+        plan = wb.outline(args.type, facts, args.unit, args.period, _ids(args.precedents), _ids(args.exclude))
+        if not args.json:
+            _print_outline(plan.to_json())
+        return plan.to_json()
     if args.command == "draft":
         pinned, excluded = _ids(args.precedents), _ids(args.exclude)
         stream = None if args.json else _echo
-        facts = wb.read_text(args.facts, clean=False)
-        draft = wb.draft(args.type, facts, args.unit, args.period, pinned, excluded, on_token=stream)
+        edited = outline_from_file(args.outline) if args.outline else None
+        if edited is None and (args.type is None or args.facts is None):
+            raise InputError(
+                "缺少 --type 和 --facts", "给出文稿类型和事实文件，或用 --outline 给出编辑过的提纲。"
+            )
+        facts = wb.read_text(args.facts, clean=False) if args.facts else ""
+        kind = args.type or (edited.type if edited else "")
+        draft = wb.draft(
+            kind, facts, args.unit, args.period, pinned, excluded, on_token=stream, outline=edited
+        )
         if not args.json and draft.check:
             print()
             _print_check(draft.check)
@@ -212,7 +252,7 @@ def run(args: argparse.Namespace) -> Any:
             print(f"库为空，正在导入示例报告 {samples_dir()} …", file=sys.stderr)
             wb.ingest([samples_dir()], progress=False)
         users = load_users(os.environ.get("WORKBENCH_AUTH", ""), args.users)
-        serve(wb, args.host, args.port, users)
+        serve(wb, args.host, args.port, users, allow_open=args.allow_open)
         return None
     if args.command == "quickstart":
         if not wb.list_documents():
@@ -222,6 +262,28 @@ def run(args: argparse.Namespace) -> Any:
         _print_hits(wb.search(args.query, 3))
         return None
     raise AssertionError(args.command)
+
+
+def outline_from_file(path: Path) -> Any:
+    """An edited outline file; unreadable files are a clear error (nothing is written)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"无法读取提纲文件 {path}：{exc}", "请给出 workbench outline --json 写出的文件。"
+        ) from exc
+    return Workbench.load_outline(text)
+
+
+def _print_outline(plan: dict[str, Any]) -> None:
+    facts = {e["id"]: e["text"] for e in plan["ledger"]}
+    print(plan["title"] or "（标题待补）")
+    for i, section in enumerate(plan["sections"]):
+        print(f"\n{section['heading'] or f'（第{i + 1}段）'} —— {section['intent']}")
+        for fact_id in section["facts"]:
+            print(f"  {fact_id}  {facts[fact_id]}")
+    for mark in plan["placeholders"]:
+        print(mark["text"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,10 +14,11 @@ from .check import CheckReport, RuleChecker
 from .check.judge import judge_open_claims
 from .config import Settings
 from .errors import InputError, NotFoundError
+from .library.doctor import Diagnosis, diagnose
 from .library.ingest import Ingester, walk
 from .library.store import Store
 from .library.uploads import save
-from .search.hybrid import HybridSearch
+from .search.hybrid import HybridSearch, check_keyword_cache
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
 from .write import condense as condensing
 from .write import draft as drafting
@@ -25,6 +26,7 @@ from .write import trusted
 from .write.condense import Summary
 from .write.draft import Draft, Precedent
 from .write.outline import Outline
+from .write.outline import from_json as outline_json
 
 
 def _tqdm_progress(items: Iterable[Path], total: int) -> Iterable[Path]:
@@ -132,6 +134,14 @@ class Workbench:
             self.searcher.refresh(save=True)
         return len(hits)
 
+    def doctor(self, repair: bool = False) -> Diagnosis:
+        """Check records, chunks, vectors and the keyword cache; ``repair`` rebuilds what can be rebuilt."""
+        with self._lock:
+            if self._store is not None:  # the doctor opens the store as it is; reopened and checked after
+                self._store.close()
+            self._store = self._search = None
+            return diagnose(self.settings, self.embedder, repair, check_keyword_cache)
+
     def document_text(self, doc_id: str) -> str:
         """The whole cleaned text of a document, rebuilt from its chunks in order."""
         text = self.store.document_text(doc_id)
@@ -181,6 +191,12 @@ class Workbench:
         _check_type(doc_type)
         chosen = self.precedents(doc_type, facts, pinned, exclude) if facts.strip() else []
         return trusted.make_outline(doc_type, facts, unit, period, chosen)
+
+    @staticmethod
+    def load_outline(text: str) -> Outline:
+        """An outline the user edited (JSON from ``outline().to_json()``); a malformed file or a fact id not in
+        its ledger is a clear error."""
+        return outline_json(text)
 
     def draft(
         self,

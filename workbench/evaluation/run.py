@@ -125,7 +125,8 @@ def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dic
 
 
 def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Settings) -> dict[str, Any]:
-    """Draft from each fact sheet (precedents from ``corpus``) and count invented numbers, dates and names."""
+    """Draft from each fact sheet (precedents from ``corpus``): invented numbers, dates and names left in the
+    final text, facts carried (coverage), repairs, and the missing elements shown as placeholders."""
     with tempfile.TemporaryDirectory() as home:
         wb = Workbench(
             settings.model_copy(update={"home": Path(home), "embedder": "fake"}),
@@ -138,15 +139,19 @@ def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Set
             draft = wb.draft(row["type"], row["facts"], row.get("unit", ""), row.get("period", ""))
             spans = draft.check.unsupported_spans if draft.check else []
             invented = [s for s in spans if s.check in ("number", "date", "name")]
+            facts = [e for e in draft.ledger if e.get("role") == "fact"]
+            missing = row.get("missing", [])
             items.append(
                 {
                     "type": row["type"],
                     "invented": [f"{s.check}:{s.text}" for s in invented],
+                    "coverage": sum(bool(e["used_in"]) for e in facts) / max(1, len(facts)),
+                    "repairs": len(draft.repairs),
+                    "placeholders_shown": sum(f"【待补：{m}】" in draft.text for m in missing)
+                    / max(1, len(missing)),
                     "score": draft.check.score if draft.check else 1.0,
-                    "unsupported_claims": sum(c.verdict == "unsupported" for c in draft.check.claims)
-                    if draft.check
-                    else 0,
                     "seconds": draft.seconds,
+                    "first_token_seconds": draft.first_token_seconds,
                 }
             )
     n = max(1, len(items))
@@ -154,6 +159,10 @@ def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Set
         "n": len(items),
         "invented_per_draft": round(sum(len(i["invented"]) for i in items) / n, 3),
         "clean_share": round(sum(not i["invented"] for i in items) / n, 4),
+        "coverage": round(sum(i["coverage"] for i in items) / n, 4),
+        "repairs_per_draft": round(sum(i["repairs"] for i in items) / n, 3),
+        "placeholders_shown": round(sum(i["placeholders_shown"] for i in items) / n, 4),
+        "seconds_mean": round(sum(i["seconds"] for i in items) / n, 2),
         "items": items,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,23 @@ from .metadata import classify, extract_date, extract_title, extract_unit
 from .reading import read_file
 
 _MIN_CHARS = 10
+# Controls a reader may pass through (PDF text layers hold \x03 and the like); \v is Word's line break.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def has_words(text: str, at_least: int = 1) -> bool:
+    """Whether ``text`` holds ``at_least`` letters, digits or CJK characters (stops as soon as it does).
+
+    Punctuation, spaces and invisible characters alone make no searchable text: such a chunk would be an
+    empty vector and an empty keyword row.
+    """
+    found = 0
+    for ch in text:
+        if ch.isalnum():
+            found += 1
+            if found >= at_least:
+                return True
+    return False
 
 
 def content_id(text: str) -> str:
@@ -22,8 +40,8 @@ def content_id(text: str) -> str:
 
 def make_document(raw: str, path: str = "", file_date: str = "") -> Document:
     """Clean raw text and extract metadata; raises InputError when nothing usable is left."""
-    text = clean_text(raw)
-    if len(text.replace("\n", "")) < _MIN_CHARS:
+    text = clean_text(_CONTROLS.sub("", raw.replace("\v", "\n")))
+    if not has_words(text, _MIN_CHARS):
         name = Path(path).name or "文本"
         raise InputError(f"{name}：清理后没有可用的正文", "请确认文件里有报告正文，而不只是标题或图片。")
     lines = text.split("\n")

@@ -13,9 +13,10 @@ from ..backends.embed import Embedder
 from ..errors import InputError
 from ..types import Chunk, Document, IngestReport
 from .chunking import chunk_text
-from .documents import load_document
+from .documents import has_words, load_document
 from .reading import is_supported
 from .store import DocRecord, Store
+from .uploads import MANIFEST, skipped_members
 
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
@@ -39,7 +40,10 @@ def walk(paths: Iterable[Path]) -> Walk:
         if path.is_dir():
             roots.append(path.resolve())
             for item in sorted(path.rglob("*")):
-                if item.is_file() and not any(part.startswith(".") for part in item.relative_to(path).parts):
+                hidden = [part.startswith(".") for part in item.relative_to(path).parts]
+                if item.name == MANIFEST and not any(hidden[:-1]):
+                    skipped.extend(skipped_members(item.parent))  # an unpacked zip's left-out members
+                elif item.is_file() and not any(hidden):
                     if is_supported(item):
                         files[item.resolve()] = None
                     else:
@@ -54,6 +58,14 @@ def walk(paths: Iterable[Path]) -> Walk:
                 {"path": str(path), "error": "路径不存在", "hint": "检查路径拼写；文件夹会被递归导入。"}
             )
     return Walk(list(files), roots, skipped, errors)
+
+
+def _searchable(chunks: list[Chunk]) -> list[Chunk]:
+    """Chunks with words in them, numbered again from 0: an empty chunk is noise in both indexes."""
+    kept = [c for c in chunks if has_words(c.text)]
+    if len(kept) == len(chunks):
+        return chunks
+    return [Chunk(c.doc_id, i, c.text, c.heading) for i, c in enumerate(kept)]
 
 
 def _signature(path: Path) -> list[int]:
@@ -188,7 +200,11 @@ class Ingester:
             else:
                 report.unchanged += 1
             return
-        chunks = chunk_text(doc.doc_id, doc.text, self.chunk_tokens)
+        chunks = _searchable(chunk_text(doc.doc_id, doc.text, self.chunk_tokens))
+        if not chunks:
+            raise InputError(
+                f"{path.name}：清理后没有可用的正文", "请确认文件里有报告正文，而不只是符号或空白。"
+            )
         replaces = {key: known} if known is not None else {}
         self.buffer[doc.doc_id] = _Pending(doc, chunks, {key: signature}, replaces)
         if sum(len(p.chunks) for p in self.buffer.values()) >= self.flush_chunks:

@@ -2,13 +2,19 @@
 
 The index is a cache derived from the chunks in Chroma, so it can always be rebuilt and two machines on one
 Chroma server never diverge. Tokens are cached per document, so an ingest re-tokenises only new documents.
+
+The cache is gzip'd JSON behind a header with a format version and the payload's sha256, and it is parsed
+strictly: a store is shared data, and a cache anyone can write must never run code (the old ``tokens.pkl``
+was a pickle, so it is deleted unread). Anything unexpected means "rebuild from Chroma".
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
-import pickle
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +24,11 @@ import numpy as np
 
 from ..text.tokens import tokenize
 
-_FORMAT = 2  # bump when the cached layout changes
+_FORMAT = 3  # bump when the cached layout changes (2 was the pickle)
+_KIND = "workbench-keyword-cache"
+CACHE = "tokens.json.gz"
+LEGACY = "tokens.pkl"  # the pickle of format 2: never opened, deleted on the next save
+_MAX_BYTES = 2**30  # a cache larger than this is not ours (and must not exhaust memory)
 
 
 def doc_set_stamp(doc_ids: Iterable[str]) -> str:
@@ -100,20 +110,70 @@ class KeywordIndex:
     # -- persistence: a cache, written atomically ---------------------------------------------------
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / f"tokens.pkl.{os.getpid()}.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump({"format": _FORMAT, "stamp": self.stamp, "docs": self.docs}, fh, protocol=5)
-        os.replace(tmp, directory / "tokens.pkl")
+        docs = {
+            d: {"chunk_ids": t.chunk_ids, "tokens": t.tokens, "meta": t.meta} for d, t in self.docs.items()
+        }
+        payload = json.dumps({"stamp": self.stamp, "docs": docs}, ensure_ascii=False).encode()
+        header = {"kind": _KIND, "format": _FORMAT, "sha256": hashlib.sha256(payload).hexdigest()}
+        tmp = directory / f"{CACHE}.{os.getpid()}.tmp"
+        try:
+            # Level 1: several times smaller than plain JSON and fast enough to save after every ingest.
+            with gzip.open(tmp, "wb", compresslevel=1) as fh:
+                fh.write(json.dumps(header).encode() + b"\n" + payload)
+            os.replace(tmp, directory / CACHE)
+        finally:
+            tmp.unlink(missing_ok=True)
+        (directory / LEGACY).unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
-        """The cached index, or an empty one when there is none or it is unreadable (it is only a cache)."""
-        path = directory / "tokens.pkl"
+        """The cached index, or an empty one when there is none or it is unusable (it is only a cache)."""
+        return cls.read(directory)[0]
+
+    @classmethod
+    def read(cls, directory: Path) -> tuple[KeywordIndex, str]:
+        """The cached index and "" — or an empty index and, in Chinese, why the cache cannot be used."""
         try:
-            with path.open("rb") as fh:
-                data = pickle.load(fh)
-            if data.get("format") != _FORMAT:
-                return cls()
-            return cls(stamp=str(data["stamp"]), docs=dict(data["docs"]))
-        except (OSError, pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError):
-            return cls()
+            with gzip.open(directory / CACHE, "rb") as fh:
+                raw = fh.read(_MAX_BYTES + 1)
+        except FileNotFoundError:
+            return cls(), "关键词缓存缺失"
+        except (OSError, EOFError, zlib.error):
+            return cls(), "关键词缓存已损坏（无法解压）"
+        head, _, payload = raw.partition(b"\n")
+        try:
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("kind") != _KIND or header.get("format") != _FORMAT:
+                return cls(), "关键词缓存来自其他版本或不是本程序写的"
+            if len(raw) > _MAX_BYTES or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+                return cls(), "关键词缓存已损坏（校验和不符）"
+            stamp, docs = _parse(json.loads(payload))
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors; the others come from hostile shapes.
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+            return cls(), "关键词缓存内容无效"
+        return cls(stamp=stamp, docs=docs), ""
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(type(v) is str for v in value):
+        raise ValueError("expected a list of strings")
+    return value
+
+
+def _parse(data: Any) -> tuple[str, dict[str, DocTokens]]:
+    """Check every field's type: the checksum proves the file is whole, not that we wrote it."""
+    if (
+        not isinstance(data, dict)
+        or type(data.get("stamp")) is not str
+        or not isinstance(data.get("docs"), dict)
+    ):
+        raise ValueError("not a keyword cache")
+    docs: dict[str, DocTokens] = {}
+    for doc_id, entry in data["docs"].items():
+        ids = _strings(entry["chunk_ids"])
+        tokens = [_strings(t) for t in entry["tokens"]]
+        meta = [(str(t), int(y), str(u)) for t, y, u in entry["meta"]]
+        if not (len(ids) == len(tokens) == len(meta)):
+            raise ValueError("ragged entry")
+        docs[doc_id] = DocTokens(ids, tokens, meta)
+    return data["stamp"], docs

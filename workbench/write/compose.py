@@ -24,7 +24,7 @@ from ..check.dates import supports as date_supports
 from ..check.numbers import quantities
 from ..check.numbers import supports as number_supports
 from ..prompts import load, structures, with_rules
-from ..text.structure import heading_level, top_sections
+from ..text.structure import heading_level, marker_end, top_sections
 from .generate import generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
@@ -67,10 +67,10 @@ class Composed:
 def clean(text: str) -> str:
     """What a small model leaves around a section: prompt markup, masked precedent lines, headings it repeats."""
     lines = []
-    for line in _MARKUP.sub("", text).split("\n"):
+    for line in _MARKUP.sub("", text).replace("**", "").split("\n"):
         line = line.strip()
-        if not line or _MASK in line or (heading_level(line) and len(line) <= 30):
-            continue
+        if not line or _MASK in line or "待补充" in line or (heading_level(line) and len(line) <= 30):
+            continue  # the model's own 【待补充】 is no placeholder of ours: ours come from the outline
         lines.append(line)
     return "".join(lines)
 
@@ -193,7 +193,7 @@ def _section(
     prompt = load("draft_section").render(
         unit=unit,
         kind=kind,
-        heading=section.heading or f"第{position + 1}段",
+        part=f"“{section.heading}”这一部分" if section.heading else "其中一段",
         intent=section.intent,
         skeleton=skel,
         facts=fact_lines,
@@ -241,7 +241,8 @@ def _section(
         else:
             out.repairs.append(Repair(sentence, problem, "dropped"))
     sentences = [k for k in kept if k]
-    text = "".join(sentences)
+    # A numbered item (2. …) starts its own line, as the model meant it to.
+    text = "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
     for entry in facts:
         if not any(carried(entry, x) for x in sentences):
             line = plain(entry)

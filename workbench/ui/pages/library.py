@@ -63,7 +63,10 @@ def build(wb: Workbench) -> LibraryPage:
             f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，写入 {report.chunks} 个片段。"
         ]
         lines += [f"- ✗ {Path(e['path']).name}：{e['error']}（{e['hint']}）" for e in report.errors]
-        lines += [f"- 跳过 {Path(s['path']).name}（不支持的类型）" for s in report.skipped]
+        lines += [
+            f"- 跳过 {Path(s['path']).name}（{'不支持的类型' if s['reason'] == 'unsupported type' else s['reason']}）"
+            for s in report.skipped
+        ]
         return "\n".join(lines)
 
     @friendly
