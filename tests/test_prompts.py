@@ -10,7 +10,7 @@ ALL = prompts.names()
 
 
 def test_the_prompt_set() -> None:
-    assert {"system", "judge", "condense", "draft", "redraft_section"} <= set(ALL)
+    assert {"system", "judge", "condense", "draft", "draft_section", "fix_sentence"} <= set(ALL)
     # One draft template; each document type is a row of the structure table.
     assert set(prompts.structures()) == set(DOC_TYPES)
     assert prompts.structures()["其他"].name == "文稿"  # never "起草一篇其他"

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.llm import LLM
-from ..check import RuleChecker
+from ..check import ClaimResult, RuleChecker
 from ..check.judge import judge_open_claims
 from .metrics import balanced_accuracy, by_family, flat
 
 
-def run_claim_set(rows: list[dict[str, Any]], llm: LLM | None, threshold: float) -> dict[str, Any]:
-    """Balanced accuracy, caught/cleared per family, speed, and the items the checker got wrong."""
+def judged(rows: list[dict[str, Any]], llm: LLM | None, threshold: float) -> tuple[list[ClaimResult], float]:
+    """The checker's result on each {source, claim} row (one claim per row; a checker built once per source),
+    with the model judge on what the rules leave open when ``llm`` is given; and the seconds it took."""
     checkers: dict[str, RuleChecker] = {}
-    flags: list[bool] = []
-    wrong: list[dict[str, Any]] = []
+    out: list[ClaimResult] = []
     t0 = time.perf_counter()
     for row in rows:
         checker = checkers.get(row["source"]) or checkers.setdefault(
@@ -31,14 +31,19 @@ def run_claim_set(rows: list[dict[str, Any]], llm: LLM | None, threshold: float)
         report = checker.check(row["claim"], lines=True)
         if llm is not None:
             report = judge_open_claims(report, llm, threshold)
-        claim = report.claims[0]
-        flagged = claim.verdict == "unsupported"
-        flags.append(flagged)
-        if flagged != (row["label"] == "unsupported"):
-            wrong.append(
-                {"kind": row["kind"], "claim": row["claim"], "verdict": claim.verdict, "reason": claim.reason}
-            )
-    seconds = time.perf_counter() - t0
+        out.append(report.claims[0])
+    return out, time.perf_counter() - t0
+
+
+def run_claim_set(rows: list[dict[str, Any]], llm: LLM | None, threshold: float) -> dict[str, Any]:
+    """Balanced accuracy, caught/cleared per family, speed, and the items the checker got wrong."""
+    results, seconds = judged(rows, llm, threshold)
+    flags = [c.verdict == "unsupported" for c in results]
+    wrong = [
+        {"kind": r["kind"], "claim": r["claim"], "verdict": c.verdict, "reason": c.reason}
+        for r, c, f in zip(rows, results, flags, strict=True)
+        if f != (r["label"] == "unsupported")
+    ]
     families = by_family([r["kind"] for r in rows], flags)
     actual = [r["label"] == "unsupported" for r in rows]
     return {

@@ -12,15 +12,13 @@ from typing import Any
 from ..backends.embed import FakeEmbedder
 from ..backends.llm import LLM, FakeLLM
 from ..backends.models import judge_threshold
-from ..check import RuleChecker
-from ..check.judge import judge_open_claims
 from ..check.numbers import quantities
 from ..config import Settings
 from ..core import Workbench
 from ..data import resolve
 from ..errors import ConfigError
 from ..library.documents import load_document
-from .claims import ensure_built, run_claim_set, run_recombined
+from .claims import ensure_built, judged, run_claim_set, run_recombined
 from .metrics import balanced_accuracy_for, faithfulness_metrics, first_rank, retrieval_metrics
 
 SUPPORTED_KINDS = ("original", "shortened", "number_cn", "synonym")
@@ -37,28 +35,17 @@ def run_faithfulness(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Metrics and per-item results of the checker on {source, claim, label, kind} items: the rules, and the
     model judge on what they leave open when ``llm`` is given."""
-    checkers: dict[str, RuleChecker] = {}
-    flags: list[bool] = []
-    items = []
-    t0 = time.perf_counter()
-    for row in rows:
-        checker = checkers.get(row["source"]) or checkers.setdefault(
-            row["source"], RuleChecker([row["source"]])
-        )
-        report = checker.check(row["claim"], lines=True)
-        if llm is not None:
-            report = judge_open_claims(report, llm, threshold)
-        claim = report.claims[0]
-        flags.append(claim.verdict == "unsupported")
-        items.append(
-            {
-                **{k: row[k] for k in ("claim", "label", "kind")},
-                "verdict": claim.verdict,
-                "reason": claim.reason,
-                "evidence": claim.evidence[:1],
-            }
-        )
-    seconds = time.perf_counter() - t0
+    results, seconds = judged(rows, llm, threshold)
+    flags = [c.verdict == "unsupported" for c in results]
+    items = [
+        {
+            **{k: row[k] for k in ("claim", "label", "kind")},
+            "verdict": claim.verdict,
+            "reason": claim.reason,
+            "evidence": claim.evidence[:1],
+        }
+        for row, claim in zip(rows, results, strict=True)
+    ]
     metrics = faithfulness_metrics([r["label"] for r in rows], flags, [r["kind"] for r in rows])
     metrics["balanced_accuracy_number_date"] = balanced_accuracy_for(
         metrics, ["number", "date"], SUPPORTED_KINDS

@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.llm import LLM, Message
 from ..check import CheckReport
 from ..check.names import names
-from ..errors import InputError, NotFoundError
+from ..errors import NotFoundError
 from ..library.store import DocRecord
 from ..prompts import load, structures, with_rules
 from ..search.hybrid import HybridSearch
-from ..text.structure import heading_level, marker_end, replace_section, top_sections
+from ..text.structure import heading_level, marker_end
 from .generate import Progress, generate
 
 Checker = Callable[[str, Sequence[str]], CheckReport]
@@ -188,21 +188,6 @@ def messages_for(
     return with_rules(user)
 
 
-def redraft_messages(text: str, heading: str, doc_type: str, facts: str) -> list[Message]:
-    """The prompt for rewriting one 一、 section: the draft's outline for context, the section, the facts."""
-    sections = dict(top_sections(text))
-    if heading not in sections or not heading:
-        raise InputError(f"稿件里没有“{heading}”这一部分", "请从下拉框里选择一个“一、”级标题。")
-    prompt = load("redraft_section").render(
-        doc_type=doc_type,
-        heading=heading,
-        outline="\n".join(h for h in sections if h),
-        section=sections[heading],
-        facts=facts.strip(),
-    )
-    return with_rules(prompt)
-
-
 def write(
     llm: LLM,
     messages: list[Message],
@@ -227,34 +212,16 @@ def write(
         gen.tokens,
         stopped=gen.stopped,
     )
-    if text.strip():
+    return checked(draft, check, sources)
+
+
+def checked(draft: Draft, check: Checker, sources: Sequence[str]) -> Draft:
+    """The draft with its check against ``sources`` (none when nothing was written), timed."""
+    if draft.text.strip():
         t0 = time.perf_counter()
-        draft.check = check(text, sources)
+        draft.check = check(draft.text, sources)
         draft.extra["check_seconds"] = time.perf_counter() - t0
     return draft
-
-
-def redraft(
-    llm: LLM,
-    text: str,
-    heading: str,
-    doc_type: str,
-    facts: str,
-    sources: Sequence[str],
-    max_tokens: int,
-    check: Checker,
-    on_token: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> Draft:
-    """Rewrite one 一、 section of ``text``; the rest stays as the user left it."""
-
-    def assemble(block: str) -> str:
-        block = block if block.startswith(heading) else f"{heading}\n{block}"
-        return replace_section(text, heading, block)
-
-    messages = redraft_messages(text, heading, doc_type, facts)
-    draft = write(llm, messages, max_tokens, sources, check, (), assemble, on_token, cancelled)
-    return draft if draft.text else replace(draft, text=text)  # nothing written: the draft stays as it was
 
 
 def _unique_docs(hits: Sequence[Any]) -> list[str]:

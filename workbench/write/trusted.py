@@ -12,7 +12,7 @@ from ..check import CheckReport
 from ..errors import InputError
 from ..text.structure import replace_section, top_sections
 from . import compose, ledger, outline
-from .draft import Draft, Precedent
+from .draft import Draft, Precedent, checked
 
 Checker = Callable[[str, Sequence[str]], CheckReport]
 
@@ -52,11 +52,7 @@ def draft(
         repairs=[r.to_json() for r in done.repairs],
         placeholders=done.placeholders,
     )
-    if done.text.strip():
-        t0 = time.perf_counter()
-        result.check = check(done.text, [e.text for e in plan.ledger])
-        result.extra["check_seconds"] = time.perf_counter() - t0
-    return result
+    return checked(result, check, [e.text for e in plan.ledger])
 
 
 def redraft(
