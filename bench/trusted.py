@@ -92,8 +92,8 @@ def main() -> None:
         )
         wb.ingest([samples_dir()], progress=False)
         wb.draft("活动简报", "2024年3月，团支部组织团员开展志愿服务，共15人参加。")  # load the model once
-        trusted = [measure(wb, r, single=False) for r in rows]
-        single = [measure(wb, r, single=True) for r in rows]
+        trusted = [m for r in rows if (m := measure(wb, r, single=False))]
+        single = [m for r in rows if (m := measure(wb, r, single=True))]
     new, old = summary(trusted), summary(single)
     save(
         f"trusted-{spec.replace(':', '_')}",

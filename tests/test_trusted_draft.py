@@ -71,7 +71,7 @@ def test_every_fact_is_carried_or_listed(lib: Workbench, fake: FakeLLM) -> None:
 
 
 def test_missing_elements_become_placeholders(lib: Workbench) -> None:
-    draft = lib.draft("活动简报", "开展学雷锋志愿服务活动\n组织团员到社区打扫卫生\n团员撰写活动感想")
+    draft = lib.draft("活动简报", "开展学雷锋志愿服务活动\n组织团员到社区打扫卫生\n团委书记李华带队")
     assert {"【待补：活动时间】", "【待补：活动地点】", "【待补：参加人数】"} <= set(draft.placeholders)
     assert all(p in draft.text for p in draft.placeholders)
     summary = lib.draft("工作总结", "2024年，学校党支部召开党员大会5次。")
@@ -122,7 +122,11 @@ def test_a_bad_outline_is_refused(edit: object, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("facts", "message"),
-    [("  \n ", "没有提供本期事实"), ("\n".join(f"第{i}条事实。" for i in range(200)), "事实太多")],
+    [
+        ("  \n ", "没有提供本期事实"),
+        ("\n".join(f"第{i}条事实。" for i in range(200)), "事实太多"),
+        ("加强师德师风建设\n提升课堂教学质量", "没有任何时间、数字"),
+    ],
 )
 def test_bad_facts(facts: str, message: str) -> None:
     with pytest.raises(InputError, match=message):

@@ -16,7 +16,7 @@ from ..check.numbers import quantities
 from ..config import Settings
 from ..core import Workbench
 from ..data import resolve
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..library.documents import load_document
 from .claims import ensure_built, judged, run_claim_set, run_recombined
 from .metrics import balanced_accuracy_for, faithfulness_metrics, first_rank, retrieval_metrics
@@ -122,8 +122,13 @@ def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Set
         )
         wb.ingest([corpus], progress=False)
         items = []
+        refused = []
         for row in rows:
-            draft = wb.draft(row["type"], row["facts"], row.get("unit", ""), row.get("period", ""))
+            try:
+                draft = wb.draft(row["type"], row["facts"], row.get("unit", ""), row.get("period", ""))
+            except InputError as exc:  # a sheet with nothing to trace (no figure, date or name) is refused
+                refused.append({"type": row["type"], "reason": exc.message})
+                continue
             spans = draft.check.unsupported_spans if draft.check else []
             invented = [s for s in spans if s.check in ("number", "date", "name")]
             facts = [e for e in draft.ledger if e.get("role") == "fact"]
@@ -150,7 +155,8 @@ def run_drafts(rows: list[dict[str, Any]], corpus: Path, llm: LLM, settings: Set
         "repairs_per_draft": round(sum(i["repairs"] for i in items) / n, 3),
         "placeholders_shown": round(sum(i["placeholders_shown"] for i in items) / n, 4),
         "seconds_mean": round(sum(i["seconds"] for i in items) / n, 2),
-        "items": items,
+        "refused": len(refused),
+        "items": items + refused,
     }
 
 

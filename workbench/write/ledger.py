@@ -98,6 +98,11 @@ def build(facts: str, unit: str = "", period: str = "") -> list[Entry]:
         key = m.group(1) if m else ""
         # 单位：… names whom the draft is for (its title and opening), not a fact a sentence must carry.
         entries.append(Entry(f"f{i}", line, key, atoms(line), "unit" if key in _UNIT_KEYS else "fact"))
+    if not any(e.atoms for e in entries if e.role == "fact"):
+        raise InputError(
+            "事实里没有任何时间、数字、人名、地名或单位名，写不出有出处的初稿",
+            "请至少写明时间、地点、人数或具体做法中的一项，例如“2024年5月10日，全校教师48人参加读书分享会”。",
+        )
     unit = unit.strip() or next((e.value for e in entries if e.key in _UNIT_KEYS), "")
     if unit and not any(e.key in _UNIT_KEYS for e in entries):
         entries.append(Entry("unit", f"单位：{unit}", "单位", atoms(unit), "unit"))
