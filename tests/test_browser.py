@@ -143,7 +143,10 @@ def test_draft_streams_and_downloads_a_docx(page: Any, tmp_path: Path) -> None:
         link.click()
     target = tmp_path / "draft.docx"
     info.value.save_as(str(target))
-    assert docx.Document(str(target)).paragraphs[0].text.startswith("2024年5月17日")
+    paragraphs = [p.text for p in docx.Document(str(target)).paragraphs if p.text.strip()]
+    shown = page.locator("#draft-text textarea").input_value()
+    assert paragraphs[0] == shown.splitlines()[0]  # the file holds the draft as shown, its title first
+    assert any(p.startswith("2024年5月17日") and "28名党员" in p for p in paragraphs)
     _shot(page, "draft")
 
 
@@ -186,6 +189,70 @@ def test_find_lists_the_precedents_the_draft_uses(page: Any, kind: str) -> None:
         again = _marked_precedents(page)
         assert again and marked[0] not in again
         assert _drafted_precedents(page) == again
+
+
+def _outline_cell(page: Any, row: int, col: int) -> Any:
+    return page.locator(f"#draft-outline [data-testid=cell-{row}-{col}]")
+
+
+def _outline_table(page: Any) -> list[tuple[str, str]]:
+    """(标题, 事实编号) of each row of the outline table, as shown."""
+    rows = page.locator("#draft-outline .virtual-body [role=row]").count()
+    return [
+        tuple(_outline_cell(page, r, c).locator("span").first.inner_text().strip() for c in (1, 3))
+        for r in range(rows)
+    ]
+
+
+def _edit_cell(page: Any, row: int, col: int, value: str) -> None:
+    cell = _outline_cell(page, row, col)
+    cell.dblclick()
+    cell.locator("textarea").fill(value)
+    cell.locator("textarea").press("Enter")
+
+
+def test_outline_edits_steer_the_draft(page: Any) -> None:
+    page.get_by_role("tab", name="起草").click()
+    page.get_by_label("文稿类型").click()
+    page.get_by_role("option", name="工作总结", exact=True).click()
+    page.locator("#draft-facts textarea").fill(
+        "2024年召开党员大会5次。\n党员学习积极性不高的问题仍然存在。\n下一步拟开展读书活动。"
+    )
+    page.locator("#draft-outline-go").click()
+    ledger = page.locator("#draft-ledger")
+    ledger.get_by_text("事实清单").wait_for(timeout=15_000)
+    assert _outline_table(page) == [
+        ("一、主要工作和成效", "f1"),
+        ("二、存在的问题", "f2"),
+        ("三、下一步打算", "f3"),
+    ]
+    assert "下一步拟开展读书活动。 → 三、下一步打算" in ledger.inner_text()
+    _edit_cell(page, 0, 3, "f1,f3")  # f3 now in two rows: the ledger says so, and nothing is drafted
+    ledger.get_by_text("f3 被放进了不止一个部分").wait_for(timeout=15_000)
+    page.locator("#draft-go").click()
+    toast = page.locator("[data-testid=toast-body]")
+    toast.get_by_text("被放进了不止一个部分").wait_for(timeout=15_000)
+    assert page.locator("#draft-text textarea").input_value() == ""
+    toast.locator("[data-testid=toast-close]").click()
+    third = _outline_cell(page, 2, 1)
+    third.click()
+    third.get_by_role("button", name="Open cell menu").click()
+    page.get_by_role("menuitem", name="Delete row").click()
+    ledger.locator("li", has_text="下一步拟开展读书活动。 → 一、主要工作和成效").wait_for(timeout=15_000)
+    assert _outline_table(page) == [("一、主要工作和成效", "f1,f3"), ("二、存在的问题", "f2")]
+    assert "⚠" not in ledger.inner_text()
+    page.locator("#draft-go").click()
+    ledger.get_by_text("事实台账").wait_for(timeout=30_000)
+    text = page.locator("#draft-text textarea").input_value()
+    assert "三、下一步打算" not in text
+    assert text.index("一、主要工作和成效") < text.index("读书活动") < text.index("二、存在的问题")
+    assert "3 条事实，全部已写入" in ledger.inner_text()
+    assert "写入：“下一步拟开展读书活动。”" in ledger.locator("li", has_text="f3").inner_text()
+    _shot(page, "draft-outline")
+    page.locator("#draft-facts textarea").fill("2024年召开党员大会6次。")  # the outline no longer fits
+    page.locator("#draft-go").click()
+    toast.get_by_text("提纲生成之后").wait_for(timeout=15_000)
+    assert "读书活动" in page.locator("#draft-text textarea").input_value()  # the draft is left as it was
 
 
 def test_condense_and_evals_pages(page: Any) -> None:

@@ -23,6 +23,7 @@ from .names import Name, abbreviates, is_name, names, used_alone
 from .polarity import PAIRS, flipped
 from .report import CheckReport, ClaimResult, Finding, Status, score, verdict
 
+_PLACEHOLDER = re.compile(r"【待补[：:][^】]*】[。]?")
 _NOISE = re.compile(r"[^\w.%％]+|_")  # 1.2万 must not normalise to 12万
 LOCAL = 5  # evidence sentences shown and searched for a claim's closest clauses
 ALIGNED = 0.4  # share of a claim clause's bigrams a source clause needs to count as its counterpart
@@ -278,7 +279,12 @@ class RuleChecker:
         return out
 
     def check(self, text: str, lines: bool = False) -> CheckReport:
-        claims = [self.check_claim(span) for span in split_claims(text, lines=lines)]
+        # A placeholder left for the user (【待补：落款日期】) states nothing to check.
+        claims = [
+            self.check_claim(span)
+            for span in split_claims(text, lines=lines)
+            if not _PLACEHOLDER.fullmatch(span.text)
+        ]
         return CheckReport(score([c.verdict for c in claims]), claims, list(self.warnings))
 
 

@@ -133,7 +133,10 @@ def compose(
             on_token(piece)
 
     start = time.perf_counter()
-    emit((outline.title or PLACEHOLDER.format("标题")) + "\n")
+    title = outline.title or PLACEHOLDER.format("标题")
+    if not outline.title:
+        out.placeholders.append(title)
+    emit(title + "\n")
     for i, section in enumerate(outline.sections):
         if cancelled and cancelled():
             out.stopped = "cancelled"

@@ -165,12 +165,12 @@ def from_json(text: str) -> Outline:
     if unknown:
         raise InputError(
             f"提纲里的事实编号 {'、'.join(unknown)} 不在事实清单中",
-            "请只使用 ledger 里列出的编号（如 f1、f2）。",
+            "请只使用事实清单里列出的编号（如 f1、f2）。",
         )
     twice = sorted({f for f in used if used.count(f) > 1})
     if twice:
         raise InputError(
-            f"事实 {'、'.join(twice)} 被放进了不止一个部分", "每条事实只放进一个部分，或放进 unassigned。"
+            f"事实 {'、'.join(twice)} 被放进了不止一个部分", "每条事实只放进一个部分，或者哪部分都不放。"
         )
     if not sections:
         raise InputError("提纲里没有任何部分", "请至少保留一个部分。")

@@ -1,4 +1,5 @@
-"""起草: facts and a document type → the precedents it would follow → a streamed, checked draft → export."""
+"""起草: facts and a document type → the precedents it would follow → an editable outline (sections and the
+facts each carries) → a streamed, verified draft with its fact ledger → export."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from typing import Any
 import gradio as gr
 
 from ...core import Workbench
+from ...errors import InputError, WorkbenchError
 from ...text.structure import top_sections
 from ...types import DOC_TYPES
 from ...write.export import export
+from ...write.outline import Outline
 from ..format import candidates_markdown, check_summary, legend, marked, used_precedents_markdown
 from ..jobs import friendly, friendly_stream, streamed
+from ..outline_view import (
+    OUTLINE_HEADERS,
+    OUTLINE_HINT,
+    ledger_html,
+    outline_from_rows,
+    outline_ledger_html,
+    outline_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                 )
                 with gr.Row():
                     d_find = gr.Button("查找范文")
+                    d_plan = gr.Button("生成提纲", elem_id="draft-outline-go")
                     d_go = gr.Button("生成初稿", variant="primary", elem_id="draft-go")
                     d_stop = gr.Button("停止")
             with gr.Column(scale=2):
@@ -51,6 +63,20 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                 with gr.Accordion("查看范文全文", open=False):
                     d_view = gr.Dropdown(label="范文", choices=[])
                     d_full = gr.Textbox(label="全文", lines=10)
+        with gr.Row():
+            d_outline = gr.Dataframe(
+                headers=OUTLINE_HEADERS,
+                datatype=["number", "str", "str", "str"],
+                type="array",
+                column_count=(4, "fixed"),  # type: ignore[arg-type]  # Gradio 6 still reads (n, "fixed")
+                interactive=True,
+                wrap=True,
+                label="提纲（可改标题、改“事实编号”把事实移到别的部分、清空一行即删去、改“顺序”调整先后）",
+                elem_id="draft-outline",
+                scale=3,
+            )
+            d_ledger = gr.HTML(elem_id="draft-ledger", scale=2)
+        d_made = gr.State(None)  # the last outline: {"json": …, "inputs": what it was made from}
         d_text = gr.Textbox(label="初稿（可直接修改）", lines=14, elem_id="draft-text")
         d_legend = gr.Markdown(elem_id="draft-legend")
         d_marked = gr.HighlightedText(
@@ -86,10 +112,57 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             text,
         )
 
+    def inputs_of(*values: Any) -> list[Any]:
+        """What an outline was made from: a draft follows it only while these are unchanged."""
+        return [v if isinstance(v, str) else sorted(v or []) for v in values]
+
+    @friendly
+    def make_outline(
+        kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
+    ) -> tuple[dict[str, Any], list[list[Any]], str]:
+        if not facts.strip():
+            raise InputError("没有提供本期事实", "请先写下本期的事实，每行一条，再生成提纲。")
+        made = wb.outline(kind, facts, unit, period, pinned or (), dropped or ()).to_json()
+        state = {"json": made, "inputs": inputs_of(kind, unit, period, facts, pinned, dropped)}
+        return state, outline_rows(made), outline_ledger_html(made)
+
+    def preview(made: dict[str, Any] | None, rows: list[list[Any]] | None) -> Any:
+        """The ledger as the edited table now places the facts, with what is wrong with the edit, if any."""
+        if not made:
+            return gr.update()
+        edited = outline_from_rows(made["json"], rows or [])
+        try:
+            wb.load_outline(edited)
+        except WorkbenchError as exc:
+            return outline_ledger_html(edited, f"{exc.message}。{OUTLINE_HINT}")
+        return outline_ledger_html(edited)
+
+    def load(made: dict[str, Any], rows: list[list[Any]] | None) -> Outline:
+        """The outline the edited table says, validated by the core; its errors told in the table's terms."""
+        try:
+            return wb.load_outline(outline_from_rows(made["json"], rows or []))
+        except WorkbenchError as exc:
+            raise InputError(exc.message, OUTLINE_HINT) from exc
+
     @friendly_stream
     def draft(
-        kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
+        kind: str,
+        unit: str,
+        period: str,
+        facts: str,
+        pinned: list[str],
+        dropped: list[str],
+        made: dict[str, Any] | None,
+        rows: list[list[Any]] | None,
     ) -> Iterator[Any]:
+        plan = None
+        if made:
+            if made["inputs"] != inputs_of(kind, unit, period, facts, pinned, dropped):
+                raise InputError(
+                    "提纲生成之后，文稿类型、单位、时间范围、事实或所选范文有改动",
+                    "请重新点“生成提纲”，再生成初稿。",
+                )
+            plan = load(made, rows)
         for text, result in streamed(
             lambda put, stop: wb.draft(
                 kind,
@@ -100,10 +173,11 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                 dropped or (),
                 on_token=put,
                 cancelled=stop,
+                outline=plan,
             )
         ):
             if result is None:
-                yield text, gr.update(), gr.update(), gr.update(), gr.update()
+                yield text, gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
             else:
                 yield (
                     result.text,
@@ -111,6 +185,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                     gr.update(**marked(result.text, result.check)),
                     check_summary(result.check),
                     used_precedents_markdown(result.precedents),
+                    ledger_html(result),
                 )
 
     @friendly
@@ -149,10 +224,17 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
 
     d_find.click(find, [d_type, d_facts, d_drop], [d_pick, d_drop, d_view, d_hits], concurrency_limit=4)
     d_view.change(full_text, d_view, d_full, concurrency_limit=4)
+    d_plan.click(
+        make_outline,
+        [d_type, d_unit, d_period, d_facts, d_pick, d_drop],
+        [d_made, d_outline, d_ledger],
+        concurrency_limit=4,
+    )
+    d_outline.input(preview, [d_made, d_outline], d_ledger, concurrency_limit=4)
     job = d_go.click(
         draft,
-        [d_type, d_unit, d_period, d_facts, d_pick, d_drop],
-        [d_text, d_legend, d_marked, d_table, d_hits],
+        [d_type, d_unit, d_period, d_facts, d_pick, d_drop, d_made, d_outline],
+        [d_text, d_legend, d_marked, d_table, d_hits, d_ledger],
         concurrency_id="model",
         concurrency_limit=1,
     )
