@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from ...check import CheckReport
 from ...core import Workbench
 from ...errors import InputError, WorkbenchError
 from ...text.structure import top_sections
@@ -26,6 +27,11 @@ from ..outline_view import (
     outline_ledger_html,
     outline_rows,
 )
+
+
+def checked_views(text: str, report: CheckReport | None) -> tuple[str, Any, str]:
+    """The legend, the highlighted text and the table of one check, as the page's three outputs show them."""
+    return legend(report), gr.update(**marked(text, report)), check_summary(report)
 
 
 @dataclass(frozen=True)
@@ -181,9 +187,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             else:
                 yield (
                     result.text,
-                    legend(result.check),
-                    gr.update(**marked(result.text, result.check)),
-                    check_summary(result.check),
+                    *checked_views(result.text, result.check),
                     used_precedents_markdown(result.precedents),
                     ledger_html(result),
                 )
@@ -191,7 +195,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
     @friendly
     def recheck(text: str, facts: str, unit: str, period: str) -> tuple[str, Any, str]:
         report = wb.check(text, [facts, unit, period]) if text.strip() and facts.strip() else None
-        return legend(report), gr.update(**marked(text, report)), check_summary(report)
+        return checked_views(text, report)
 
     @friendly
     def do_export(text: str, fmt: str) -> str:
@@ -215,12 +219,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             if result is None:
                 yield gr.update(), gr.update(), gr.update(), f"正在重写“{heading}”：{partial[-80:]}"
             else:
-                yield (
-                    result.text,
-                    legend(result.check),
-                    gr.update(**marked(result.text, result.check)),
-                    check_summary(result.check),
-                )
+                yield (result.text, *checked_views(result.text, result.check))
 
     d_find.click(find, [d_type, d_facts, d_drop], [d_pick, d_drop, d_view, d_hits], concurrency_limit=4)
     d_view.change(full_text, d_view, d_full, concurrency_limit=4)
