@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.llm import LLM
+from ..backends.llm import LLM, Message
 from ..check import RuleChecker
 from ..check.claims import split_claims
 from ..check.dates import dates
@@ -25,7 +25,7 @@ from ..check.numbers import quantities
 from ..check.numbers import supports as number_supports
 from ..prompts import load, structures, with_rules
 from ..text.structure import heading_level, marker_end, top_sections
-from .generate import generate
+from .generate import Generation, generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
 
@@ -174,37 +174,31 @@ def compose(
     return out
 
 
-def _section(
+@dataclass
+class Verified:
+    """What ``write_verified`` kept, what it repaired, and the generation it came from."""
+
+    sentences: list[str]
+    repairs: list[Repair]
+    generation: Generation
+
+
+def write_verified(
     llm: LLM,
-    outline: Outline,
-    section: Section,
-    facts: list[Entry],
-    excerpts: Sequence[str],
-    position: int,
-    unit: str,
-    kind: str,
+    messages: list[Message],
     max_tokens: int,
-    out: Composed,
+    checker: RuleChecker,
+    facts: str,
     emit: Callable[[str], None],
-    cancelled: Callable[[], bool] | None,
-    start: float,
-) -> str:
-    """One section's verified text. Sentences that pass stream out as soon as they are complete; those that
-    fail wait until the section is generated (the model is busy until then), then are rewritten or dropped."""
-    fact_lines = "\n".join(f.text for f in facts)
-    skel = "\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1]) or "（无）"
-    prompt = load("draft_section").render(
-        unit=unit,
-        kind=kind,
-        part=f"“{section.heading}”这一部分" if section.heading else "其中一段",
-        intent=section.intent,
-        skeleton=skel,
-        facts=fact_lines,
-    )
-    # Against the whole ledger: a true fact of another section is no invention (only a missing one is).
-    checker = RuleChecker([e.text for e in outline.ledger])
+    cancelled: Callable[[], bool] | None = None,
+) -> Verified:
+    """Generate from ``messages``, keeping only sentences whose numbers, dates and names ``checker``'s sources
+    back. Sentences that pass stream out (``emit``) as soon as they are complete; those that fail wait until
+    the generation ends (the model is busy until then), then are rewritten once from ``facts`` or dropped.
+    Drafting and condensing both write through this one path."""
     kept: list[str | None] = []
     failed: list[tuple[int, str, str]] = []  # (place in kept, sentence, why)
+    repairs: list[Repair] = []
     buffer = [""]
 
     def take(done: str) -> None:
@@ -226,24 +220,59 @@ def _section(
             done, buffer[0] = buffer[0][: cut + 1], buffer[0][cut + 1 :]
             take(done)
 
-    began = time.perf_counter()
-    gen = generate(llm, with_rules(prompt), max_tokens, piece, cancelled)
+    gen = generate(llm, messages, max_tokens, piece, cancelled)
     take(buffer[0])
-    if not out.first_token_seconds:
-        out.first_token_seconds = began - start + gen.first_token_seconds
-    out.prompt_tokens += gen.prompt_tokens
-    out.tokens += gen.tokens
-    out.stopped = out.stopped or gen.stopped
     for place, sentence, problem in failed:
-        ask = load("fix_sentence").render(sentence=sentence, problem=problem, facts=fact_lines)
+        if cancelled and cancelled():
+            break
+        ask = load("fix_sentence").render(sentence=sentence, problem=problem, facts=facts)
         fixed = clean(llm.complete(with_rules(ask), max_tokens=160))
         if fixed and not _invented(checker, fixed):
-            out.repairs.append(Repair(sentence, problem, "regenerated", fixed))
+            repairs.append(Repair(sentence, problem, "regenerated", fixed))
             kept[place] = fixed if fixed.endswith(_ENDS) else fixed + "。"
             emit(kept[place] or "")
         else:
-            out.repairs.append(Repair(sentence, problem, "dropped"))
-    sentences = [k for k in kept if k]
+            repairs.append(Repair(sentence, problem, "dropped"))
+    return Verified([k for k in kept if k], repairs, gen)
+
+
+def _section(
+    llm: LLM,
+    outline: Outline,
+    section: Section,
+    facts: list[Entry],
+    excerpts: Sequence[str],
+    position: int,
+    unit: str,
+    kind: str,
+    max_tokens: int,
+    out: Composed,
+    emit: Callable[[str], None],
+    cancelled: Callable[[], bool] | None,
+    start: float,
+) -> str:
+    """One section's verified text (``write_verified``), with the facts it did not carry written plainly."""
+    fact_lines = "\n".join(f.text for f in facts)
+    skel = "\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1]) or "（无）"
+    prompt = load("draft_section").render(
+        unit=unit,
+        kind=kind,
+        part=f"“{section.heading}”这一部分" if section.heading else "其中一段",
+        intent=section.intent,
+        skeleton=skel,
+        facts=fact_lines,
+    )
+    # Against the whole ledger: a true fact of another section is no invention (only a missing one is).
+    checker = RuleChecker([e.text for e in outline.ledger])
+    began = time.perf_counter()
+    done = write_verified(llm, with_rules(prompt), max_tokens, checker, fact_lines, emit, cancelled)
+    if not out.first_token_seconds:
+        out.first_token_seconds = began - start + done.generation.first_token_seconds
+    out.prompt_tokens += done.generation.prompt_tokens
+    out.tokens += done.generation.tokens
+    out.stopped = out.stopped or done.generation.stopped
+    out.repairs += done.repairs
+    sentences = done.sentences
     # A numbered item (2. …) starts its own line, as the model meant it to.
     text = "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
     for entry in facts:
