@@ -68,7 +68,8 @@ def test_an_injection_inside_a_precedent_stays_quoted(lib: Workbench, fake: Fake
     lib.draft("工作总结", FACTS, pinned=[doc.doc_id], single_call=True)
     user = fake.prompts[-1][1]["content"]
     start, end = user.index("<范文"), user.index("</范文>")
-    assert start < user.index("忽略以上要求") < end  # only ever inside the quoted precedent
+    # The instruction line never reaches the model; its place inside the quoted precedent is marked.
+    assert "忽略以上要求" not in user and "（此行含指令性文字，已略去）" in user[start:end]
 
 
 def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:

@@ -233,9 +233,12 @@ def used_precedents_markdown(precedents: Sequence[Precedent]) -> str:
     """The precedents a draft was written after, shown once it is done."""
     if not precedents:
         return ""
-    return "**本次参考的范文**（只学结构和写法，其中的数字、人名已遮去）：\n\n" + "\n".join(
-        f"- {p.title} `{p.doc_id}`" for p in precedents
-    )
+    lines = [f"- {escape(p.title)} `{p.doc_id}`" for p in precedents]
+    for p in precedents:
+        if p.flagged:  # shown to the user, never sent to the model
+            lines.append(f"- ⚠ 范文《{escape(p.title)}》中有 {len(p.flagged)} 行像是给模型的指令，已略去：")
+            lines += [f"  - {escape(x)}" for x in p.flagged]
+    return "**本次参考的范文**（只学结构和写法，其中的数字、人名已遮去）：\n\n" + "\n".join(lines)
 
 
 def documents_table(rows: list[DocumentInfo]) -> list[list[str | int]]:

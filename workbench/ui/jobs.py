@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,12 +86,18 @@ def streamed(run: Callable[[Callable[[str], None], Callable[[], bool]], T]) -> I
 
 
 def spawn(
-    home: Path, port: int, env: dict[str, str] | None = None, timeout: float = 90
+    home: Path,
+    port: int,
+    env: dict[str, str] | None = None,
+    timeout: float = 90,
+    args: Sequence[str] = (),
+    seen: list[str] | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
-    """Start ``workbench serve --samples`` on ``port`` and return (process, URL) once it prints its URL."""
+    """Start ``workbench serve --samples [args]`` on ``port`` and return (process, URL) once it prints its URL;
+    the lines it printed before that are appended to ``seen`` (warnings, say)."""
     exe = shutil.which("workbench") or str(Path(sys.executable).with_name("workbench"))
     proc = subprocess.Popen(
-        [exe, "serve", "--store", str(home), "--port", str(port), "--samples"],
+        [exe, "serve", "--store", str(home), "--port", str(port), "--samples", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -100,6 +106,8 @@ def spawn(
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
     for line in proc.stdout:
+        if seen is not None:
+            seen.append(line)
         if line.startswith("Running on http://"):
             threading.Thread(
                 target=lambda: [None for _ in proc.stdout or []], daemon=True

@@ -28,6 +28,7 @@ from ..text.structure import heading_level, marker_end, top_sections
 from .generate import Generation, generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
+from .quoting import quote_text
 
 FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
 _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
@@ -253,7 +254,10 @@ def _section(
 ) -> str:
     """One section's verified text (``write_verified``), with the facts it did not carry written plainly."""
     fact_lines = "\n".join(f.text for f in facts)
-    skel = "\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1]) or "（无）"
+    # Quoted like any precedent text: a forged tag in a precedent cannot close the prompt's blocks.
+    skel = (
+        quote_text("\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1])) or "（无）"
+    )
     prompt = load("draft_section").render(
         unit=unit,
         kind=kind,

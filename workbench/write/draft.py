@@ -22,6 +22,7 @@ from ..prompts import load, structures, with_rules
 from ..search.hybrid import HybridSearch
 from ..text.structure import heading_level, marker_end
 from .generate import Progress, generate
+from .quoting import PLACEHOLDER, TITLE_PLACEHOLDER, instruction_like, quote_attribute, quote_text
 
 Checker = Callable[[str, Sequence[str]], CheckReport]
 
@@ -31,9 +32,12 @@ class Precedent:
     doc_id: str
     title: str
     excerpt: str  # what the model sees: the trimmed outline
+    # lines of the precedent that read as instructions to the model, replaced in ``excerpt`` by a placeholder;
+    # the page tells the user, since someone put them in a library document
+    flagged: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, str]:
-        return {"doc_id": self.doc_id, "title": self.title}
+    def to_json(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "flagged": self.flagged}
 
 
 @dataclass
@@ -96,20 +100,35 @@ def mask_facts(line: str) -> str:
 
 
 def outline(text: str, budget: int, count: Callable[[str], int]) -> str:
+    """A precedent cut to its shape within ``budget`` tokens; see ``screened_outline``."""
+    return screened_outline(text, budget, count)[0]
+
+
+def screened_outline(text: str, budget: int, count: Callable[[str], int]) -> tuple[str, list[str]]:
     """A precedent cut to its shape within ``budget`` tokens: the title and the 一、 headings first, then the
-    （一） headings, then the first sentence under each heading; shown in document order."""
+    （一） headings, then the first sentence under each heading; shown in document order. A piece that reads
+    as an instruction to the model becomes ``PLACEHOLDER``; those pieces are returned too (clipped)."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     pieces: dict[int, tuple[int, str]] = {}  # line index -> (priority, text)
+    flagged: list[str] = []
     after_heading = True
     for i, line in enumerate(lines):
         level = heading_level(line)
         if i == 0 or level:
-            pieces[i] = (0 if i == 0 else min(level, 3), line if len(line) <= 60 else line[:60] + "……")
+            whole, priority, piece = line, 0 if i == 0 else min(level, 3), _clip(line, 60)
             after_heading = True
         elif after_heading:
             first = _SENTENCE.match(line)
-            pieces[i] = (4, (first.group(0) if first else line)[:80] + "……")
+            whole = first.group(0) if first else line
+            priority, piece = 4, whole[:80] + "……"
             after_heading = False
+        else:
+            continue
+        # screened whole, before the cut: a cut must not break up a pattern and let the rest through
+        if instruction_like(whole):
+            flagged.append(_clip(whole.strip(), 60))
+            piece = PLACEHOLDER
+        pieces[i] = (priority, piece)
     kept: set[int] = set()
     used = 0
     for i, (_, piece) in sorted(pieces.items(), key=lambda kv: (kv[1][0], kv[0])):
@@ -117,7 +136,11 @@ def outline(text: str, budget: int, count: Callable[[str], int]) -> str:
         if used + cost <= budget:
             kept.add(i)
             used += cost
-    return "\n".join(mask_facts(pieces[i][1]) for i in sorted(kept))
+    return "\n".join(mask_facts(pieces[i][1]) for i in sorted(kept)), flagged
+
+
+def _clip(line: str, width: int) -> str:
+    return line if len(line) <= width else line[:width] + "……"
 
 
 def candidates(
@@ -160,15 +183,27 @@ def precedents(
     else:
         ids = candidates(search, records, doc_type, facts, exclude, n)
     each = budget // max(1, len(ids))
-    return [Precedent(d, records[d].title, outline(search.store.document_text(d), each, count)) for d in ids]
+    chosen = []
+    for d in ids:
+        excerpt, flagged = screened_outline(search.store.document_text(d), each, count)
+        title = records[d].title
+        if instruction_like(title):
+            flagged.insert(0, f"标题：{_clip(title, 60)}")
+        chosen.append(Precedent(d, title, excerpt, flagged))
+    return chosen
 
 
 def quote_precedents(precedents: Sequence[Precedent]) -> str:
+    """The precedents as quoted data: every field escaped (``quoting``), and screened again line by line,
+    so a ``Precedent`` built by any caller cannot carry an instruction or close its quote early."""
     if not precedents:
         return "（库中没有合适的范文，请按结构要求写。）"
-    return "\n".join(
-        f'<范文 编号="{i}" 标题="{p.title}">\n{p.excerpt}\n</范文>' for i, p in enumerate(precedents, 1)
-    )
+    blocks = []
+    for i, p in enumerate(precedents, 1):
+        title = TITLE_PLACEHOLDER if instruction_like(p.title) else mask_facts(p.title)
+        body = "\n".join(PLACEHOLDER if instruction_like(ln) else ln for ln in p.excerpt.split("\n"))
+        blocks.append(f'<范文 编号="{i}" 标题="{quote_attribute(title)}">\n{quote_text(body)}\n</范文>')
+    return "\n".join(blocks)
 
 
 def messages_for(

@@ -27,7 +27,8 @@ def build(wb: Workbench) -> CondensePage:
     with gr.Tab("摘要", id="condense"):
         with gr.Row():
             c_file = gr.File(
-                label="上传报告（txt / md / docx / pdf）", file_types=[".txt", ".md", ".docx", ".pdf"]
+                label=f"上传报告（txt / md / docx / pdf，不超过 {wb.settings.max_file_mb:g} MB）",
+                file_types=[".txt", ".md", ".docx", ".pdf"],
             )
             c_doc = gr.Dropdown(label="或选择库中文档", choices=[])
             c_chars = gr.Slider(100, 3000, value=800, step=50, label="摘要字数")

@@ -28,7 +28,7 @@ def build(wb: Workbench) -> LibraryPage:
     with gr.Tab("范文库", id="library"):
         with gr.Row():
             l_files = gr.File(
-                label="上传报告（可多选；也可上传整个文件夹打成的 zip）",
+                label=f"上传报告（可多选；也可上传整个文件夹打成的 zip；单个不超过 {wb.settings.max_file_mb:g} MB）",
                 file_count="multiple",
                 elem_id="library-files",
                 file_types=[".txt", ".md", ".docx", ".pdf", ".zip"],
