@@ -269,7 +269,9 @@ def _section(
     # Against the whole ledger: a true fact of another section is no invention (only a missing one is).
     checker = RuleChecker([e.text for e in outline.ledger])
     began = time.perf_counter()
-    done = write_verified(llm, with_rules(prompt), max_tokens, checker, fact_lines, emit, cancelled)
+    # No more tokens than the section's facts need: a small model fills any room left with generic sentences.
+    budget = min(max_tokens, 80 + 60 * len(facts))
+    done = write_verified(llm, with_rules(prompt), budget, checker, fact_lines, emit, cancelled)
     if not out.first_token_seconds:
         out.first_token_seconds = began - start + done.generation.first_token_seconds
     out.prompt_tokens += done.generation.prompt_tokens
