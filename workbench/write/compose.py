@@ -121,6 +121,7 @@ def compose(
     max_tokens: int,
     on_token: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    with_title: bool = True,
 ) -> Composed:
     """The draft of ``outline``: a title, each section written and verified, placeholders where facts are
     missing, and the ledger's use of each fact."""
@@ -134,10 +135,11 @@ def compose(
             on_token(piece)
 
     start = time.perf_counter()
-    title = outline.title or PLACEHOLDER.format("标题")
-    if not outline.title:
-        out.placeholders.append(title)
-    emit(title + "\n")
+    if with_title:
+        title = outline.title or PLACEHOLDER.format("标题")
+        if not outline.title:
+            out.placeholders.append(title)
+        emit(title + "\n")
     for i, section in enumerate(outline.sections):
         if cancelled and cancelled():
             out.stopped = "cancelled"

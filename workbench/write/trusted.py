@@ -33,12 +33,15 @@ def draft(
     check: Checker,
     on_token: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    with_title: bool = True,
 ) -> Draft:
     """Write ``plan`` section by section (each section at most ``max_tokens`` model tokens), then check the
     whole text against the ledger with the full checker (judge included when the settings say so)."""
     start = time.perf_counter()
     unit = ledger.unit_of(plan.ledger)
-    done = compose.compose(llm, plan, [p.excerpt for p in chosen], unit, max_tokens, on_token, cancelled)
+    done = compose.compose(
+        llm, plan, [p.excerpt for p in chosen], unit, max_tokens, on_token, cancelled, with_title
+    )
     result = Draft(
         done.text,
         list(chosen),
@@ -73,12 +76,15 @@ def redraft(
     if not heading or heading not in dict(top_sections(text)):
         raise InputError(f"稿件里没有“{heading}”这一部分", "请从下拉框里选择一个“一、”级标题。")
     plan = make_outline(doc_type, facts, unit, period, [])
-    same = [s for s in plan.sections if s.heading and s.heading.split("、", 1)[-1] in heading]
+    name = heading.split("、", 1)[-1]
+    same = [
+        s for s in plan.sections if s.heading and (s.heading.split("、", 1)[-1] in name or name in s.heading)
+    ]
     facts_ids = [e.id for e in plan.ledger if e.role == "fact"]
     section = same[0] if same else outline.Section(heading, "重写这一部分", facts_ids)
     one = outline.Outline(plan.type, "", plan.ledger, [outline.Section("", section.intent, section.facts)])
-    written = draft(llm, one, [], max_tokens, lambda *_: CheckReport(1.0, []), on_token, cancelled)
-    body = written.text.removeprefix(outline.PLACEHOLDER.format("标题")).strip()
+    written = draft(llm, one, [], max_tokens, lambda *_: CheckReport(1.0, []), on_token, cancelled, False)
+    body = written.text.strip()
     whole = replace_section(text, heading, f"{heading}\n{body}") if body else text
     result = replace(written, text=whole, check=check(whole, [e.text for e in plan.ledger]))
     return result
