@@ -219,11 +219,10 @@ def run(args: argparse.Namespace) -> Any:
         return draft.to_json()
     if args.command == "condense":
         path = Path(args.source)
-        if path.exists():
-            text, title = wb.read_text(path), path.stem
-        else:
-            text, title = wb.document_text(args.source), args.source
-        summary = wb.condense(text, args.chars, title, on_token=None if args.json else _echo)
+        text = wb.read_text(path) if path.exists() else wb.document_text(args.source)
+        # No title passed: the report's own is read from its text, as the library's metadata does (a file
+        # name or a document id is never a title).
+        summary = wb.condense(text, args.chars, on_token=None if args.json else _echo)
         if not args.json:
             print(f"\n（{summary.chars} 字，原文 {summary.source_chars} 字，{summary.seconds:.1f} 秒）")
             if summary.check:

@@ -277,9 +277,15 @@ class Workbench:
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Summary:
-        """A summary of about ``chars`` characters (±15 %), written from the report's salient sentences."""
+        """A summary of about ``chars`` characters (±15 %) covering every top-level section, each sentence
+        verified against its section; ``title`` only when it is the report's own (else read from the text)."""
+
+        def check(summary: str, sources: Sequence[str]) -> CheckReport:
+            # A stopped summary gets the rules only: the user asked to stop, not to wait for the judge.
+            return self.check(summary, sources, judge=False if cancelled and cancelled() else None)
+
         return condensing.condense(
-            self.llm, text, chars, title, self.settings.condense_tokens, self.check, on_token, cancelled
+            self.llm, text, chars, title, self.settings.condense_tokens, check, on_token, cancelled
         )
 
     # -- check ------------------------------------------------------------------------------------------

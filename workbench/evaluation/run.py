@@ -18,6 +18,7 @@ from ..core import Workbench
 from ..data import resolve
 from ..errors import ConfigError, InputError
 from ..library.documents import load_document
+from ..write.condense_parts import coverage, figures_kept, top_level
 from .claims import ensure_built, judged, run_claim_set, run_recombined
 from .metrics import balanced_accuracy_for, faithfulness_metrics, first_rank, retrieval_metrics
 
@@ -82,17 +83,24 @@ def number_precision(summary: str, source: str) -> float:
 
 
 def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dict[str, Any]:
-    """Condense every report in ``corpus`` and check each summary against its report."""
+    """Condense every report in ``corpus`` and check each summary against its report: precision, length, the
+    share of top-level sections with a summary sentence traced to them, and key figures kept (against one per
+    100 characters, or as many as the report has)."""
     wb = Workbench(settings.model_copy(update={"embedder": "fake"}), llm=llm)  # no library needed
     rows: list[dict[str, Any]] = []
     for path in sorted(p for p in corpus.iterdir() if p.is_file()):
-        text = load_document(path, 10**8).text
+        doc = load_document(path, 10**8)
+        text = doc.text
         want = min(chars, len(text) // 2)
-        summary = wb.condense(text, want, path.stem)
+        summary = wb.condense(text, want, doc.title)  # the report's own title, never its file name
         claims = summary.check.claims if summary.check else []
+        kept, in_source = figures_kept(summary.summary, text)
+        expected = min(in_source, want // 100)
         rows.append(
             {
                 "doc": path.name,
+                "sections_covered": coverage(summary.summary, top_level(text)),
+                "figures_kept": min(1.0, kept / expected) if expected else 1.0,
                 "number_precision": number_precision(summary.summary, text),
                 "unsupported_rate": sum(c.verdict == "unsupported" for c in claims) / max(1, len(claims)),
                 "within_length": abs(summary.chars - want) <= 0.15 * want,
@@ -106,6 +114,8 @@ def run_summaries(corpus: Path, chars: int, llm: LLM, settings: Settings) -> dic
         "number_precision": round(sum(r["number_precision"] for r in rows) / n, 4),
         "unsupported_rate": round(sum(r["unsupported_rate"] for r in rows) / n, 4),
         "length_compliance": round(sum(r["within_length"] for r in rows) / n, 4),
+        "sections_covered": round(sum(r["sections_covered"] for r in rows) / n, 4),
+        "figures_kept": round(sum(r["figures_kept"] for r in rows) / n, 4),
         "seconds": round(sum(r["seconds"] for r in rows), 1),
         "items": rows,
     }

@@ -1,10 +1,13 @@
-"""Condense: a long report → a summary of a chosen length in characters, keeping the key figures.
+"""Condense: a long report → a summary of a chosen length in characters, covering every part, keeping figures.
 
-The report never goes through the model whole. Salient sentences are selected first (structure, figures,
-keyword centrality), in document order, within a token budget; the model writes the summary from them in one
-call; the length is then fitted to ±15 % at sentence boundaries, topping up with selected source sentences
-(verbatim, so still faithful) when the model wrote too little. Only inputs far beyond 60 KB go map-reduce
-by top-level section.
+The report never goes through the model whole. It is cut into its top-level sections (一、…, a list restarting
+inside a section stays in it; no headings → even parts; far beyond 60 KB, ~60 KB parts), and the summary's
+length is shared among them by their length and their figures, at least one sentence each. Each section's
+salient sentences (structure, key figures, keyword centrality) are selected within its share of the token
+budget, and the model writes that section's part from them with a short prompt naming the figures to keep;
+every sentence goes through ``compose.write_verified`` against the section's own text, so a figure the
+section does not state is rewritten once or dropped. A section stops when its share is written; a shortfall
+moves on to the next, and only what is still missing at the end is topped up with selected source sentences.
 """
 
 from __future__ import annotations
@@ -12,24 +15,32 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.llm import LLM
-from ..check import CheckReport
+from ..backends.llm import LLM, Message
+from ..check import CheckReport, RuleChecker
 from ..check.claims import split_claims
-from ..check.numbers import quantities
 from ..errors import InputError
+from ..library.metadata import extract_title
 from ..prompts import load, with_rules
-from ..text.structure import heading_level, sections, split_top_sections
-from ..text.tokens import char_count, tokenize
-from .generate import Progress, generate
+from ..text.structure import heading_label, heading_level, marker_end
+from ..text.tokens import char_count
+from .compose import Repair, write_verified
+from .condense_parts import MAP_REDUCE_CHARS, MIN_PART_CHARS, Part, Scored, must_keep, plan, select
+from .generate import Progress
 
 TOLERANCE = 0.15
-MAP_REDUCE_CHARS = 200_000  # beyond this, select per section and summarise each first
-_WS = re.compile(r"\s+")
+EXCERPT_RATIO = 1.1  # source tokens per summary token in the prompts
+# Selection lives with the parts; these names stay importable from here.
+__all__ = ["MAP_REDUCE_CHARS", "Scored", "Summary", "condense", "document_title", "fit_length", "select"]
+_FILE_NAME = re.compile(r"\.(txt|md|docx?|pdf)$|_", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NON_WORD = re.compile(r"[\W_]+")
+_BULLET = re.compile(r"^[\s\-*•#>]+")
+_SENTENCE_END = re.compile(r"[。！？；\n]")
+_CLAUSE_END = re.compile(r"[，；,;]")
 
 
 @dataclass
@@ -41,6 +52,11 @@ class Summary:
     first_token_seconds: float = 0.0
     selected: list[str] | None = None
     check: CheckReport | None = None
+    title: str = ""  # the report's own title ("" when it has none), never a file name
+    sections: list[dict[str, Any]] = field(default_factory=list)  # heading, budget, written, figures
+    repairs: list[Repair] = field(default_factory=list)
+    topped_up: int = 0  # source sentences added verbatim because the model wrote too little
+    stopped: str = ""  # "cancelled" when the user stopped it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,67 +65,13 @@ class Summary:
             "seconds": round(self.seconds, 3),
             "source_chars": self.source_chars,
             "first_token_seconds": round(self.first_token_seconds, 3),
+            "title": self.title,
+            "sections": self.sections,
+            "repairs": [r.to_json() for r in self.repairs],
+            "topped_up": self.topped_up,
+            "stopped": self.stopped,
             "check": self.check.to_json() if self.check else None,
         }
-
-
-@dataclass(frozen=True)
-class Scored:
-    index: int
-    text: str
-    score: float
-    heading: int  # 0 body, 1–4 heading level
-
-
-def score_sentences(text: str) -> list[Scored]:
-    """Every sentence with a salience score: keyword centrality, figures, position under a heading."""
-    units: list[tuple[str, int, bool]] = []  # (sentence, heading level, first under its heading)
-    for section in sections(text):
-        first = True
-        for para in section.paragraphs:
-            level = heading_level(para)
-            for span in split_claims(para):
-                units.append((span.text, level if span.start == 0 else 0, first and not level))
-                if not level:
-                    first = False
-    tokens = [set(tokenize(u[0])) for u in units]
-    df = Counter(t for ts in tokens for t in ts)
-    n = max(1, len(units))
-    weight = {t: math.log(1 + n / c) for t, c in df.items()}
-    # Centrality: how much of the document's shared vocabulary a sentence carries.
-    out = []
-    for i, ((sentence, level, first), ts) in enumerate(zip(units, tokens, strict=True)):
-        central = sum(weight[t] * min(df[t] - 1, 5) for t in ts) / math.sqrt(len(ts) + 1)
-        figures = len(quantities(sentence))
-        out.append(Scored(i, sentence, central + 2.0 * min(figures, 3) + (1.5 if first else 0.0), level))
-    return out
-
-
-def select(text: str, budget: int, count: Callable[[str], int]) -> list[Scored]:
-    """Top-level headings (the structure) plus the best sentences that fit, in document order."""
-    scored = score_sentences(text)
-    chosen: dict[int, Scored] = {}
-    seen: set[str] = set()  # a repeated sentence or heading adds nothing the first copy did not
-    used = 0
-    for s in scored:
-        key = _WS.sub("", s.text)
-        if s.heading in (1, 2) and len(s.text) <= 40 and key not in seen:
-            cost = count(s.text)
-            if used + cost <= budget // 4:  # structure takes at most a quarter of the budget
-                chosen[s.index] = s
-                seen.add(key)
-                used += cost
-    for s in sorted(scored, key=lambda s: -s.score):
-        key = _WS.sub("", s.text)
-        if s.index in chosen or key in seen:
-            continue
-        cost = count(s.text)
-        if used + cost > budget:
-            continue
-        chosen[s.index] = s
-        seen.add(key)
-        used += cost
-    return [chosen[i] for i in sorted(chosen)]
 
 
 def fit_length(summary: str, chars: int, extras: list[str]) -> str:
@@ -118,9 +80,8 @@ def fit_length(summary: str, chars: int, extras: list[str]) -> str:
     low = math.ceil(chars * (1 - TOLERANCE))
     text = summary.strip()
     if char_count(text) > high:
-        pieces = split_claims(text)
         kept = ""
-        for p in pieces:
+        for p in split_claims(text):
             candidate = text[: p.end]
             if char_count(candidate) > high:
                 break
@@ -135,23 +96,192 @@ def fit_length(summary: str, chars: int, extras: list[str]) -> str:
     return text.strip()
 
 
-def summarise(
+# -- writing -----------------------------------------------------------------------------------------------
+_ENDS = ("。", "！", "？", "；")
+
+
+def document_title(text: str, given: str = "") -> str:
+    """The report's own title: ``given`` unless it looks like a file name, else the title metadata extracts
+    from the report's first lines, else "" — never a file name."""
+    lines = [ln.strip() for ln in text.split("\n")[:12] if ln.strip()]
+    own = extract_title(lines)
+    # Metadata falls back to the first line cut at 40 characters: a sentence, not a title.
+    whole = own in lines or any(own.startswith(ln) and len(ln) < len(own) for ln in lines)
+    for title in (given.strip(), own if whole else ""):
+        if (
+            4 <= len(title) <= 60
+            and _CJK.search(title)  # not a document id
+            and not _FILE_NAME.search(title)
+            and not heading_level(title)
+            and not title.endswith(("。", "，", "；", "！", "？", "："))
+        ):
+            return title
+    return ""
+
+
+def _label(units: Sequence[Part], i: int) -> str:
+    """How the prompt names a unit: its heading, the opening before the first heading, or its place."""
+    if units[i].heading:
+        return heading_label(units[i].heading)
+    return "开头部分" if any(u.heading for u in units) else f"第{i + 1}部分（共{len(units)}部分）"
+
+
+class _Tap(LLM):
+    """The model, with its reply in view: a stretch can stop inside a sentence that would not fit, and the
+    sentence a stopped reply ends in is known as such."""
+
+    def __init__(self, llm: LLM) -> None:
+        self.llm, self.name = llm, llm.name
+        self.text, self.calls, self.ended = "", 0, False
+
+    def count_tokens(self, text: str) -> int:
+        return self.llm.count_tokens(text)
+
+    def stream(
+        self, messages: Sequence[Message], max_tokens: int = 512, temperature: float = 0.2
+    ) -> Iterator[str]:
+        self.calls += 1
+        main = self.calls == 1  # later calls are sentence rewrites
+        try:
+            for piece in self.llm.stream(messages, max_tokens, temperature):
+                if main:
+                    self.text += piece
+                yield piece
+        finally:
+            self.ended = True
+
+    def tail(self) -> str:
+        """The sentence being written: what follows the last sentence end."""
+        return _SENTENCE_END.split(self.text)[-1]
+
+    def open_tail(self, sentence: str) -> bool:
+        """Is ``sentence`` the unfinished one the reply stopped in (by our stop, the token limit, a cancel)?"""
+        ending = _NON_WORD.sub("", sentence)
+        text = self.text.rstrip()
+        return (
+            self.ended
+            and bool(ending)
+            and not text.endswith(_ENDS)
+            and _NON_WORD.sub("", text).endswith(ending)
+        )
+
+
+def _clauses_that_fit(sentence: str, room: int) -> str:
+    """The longest run of whole clauses (up to a ，or ；) of ``sentence`` within ``room`` characters, closed
+    as a sentence; "" when that is under 15 characters."""
+    best = ""
+    for m in _CLAUSE_END.finditer(sentence):
+        if char_count(sentence[: m.start()]) + 1 > room:
+            break
+        best = sentence[: m.start()]
+    return best + "。" if char_count(best) >= 15 else ""
+
+
+def _write(
     llm: LLM,
-    text: str,
-    chars: int,
-    title: str,
-    budget: int,
-    on_token: Callable[[str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> tuple[str, float, list[Scored]]:
-    """Select salient sentences within ``budget`` tokens, let the model write from them once, fit the length:
-    (summary, seconds to first token, the sentences selected)."""
-    chosen = select(text, budget, llm.count_tokens)
-    excerpt = "\n".join(s.text for s in chosen)
-    prompt = load("condense").render(chars=str(chars), title=title or "报告", excerpt=excerpt)
-    gen = generate(llm, with_rules(prompt), int(chars * 1.6) + 64, on_token, cancelled)
-    extras = [s.text for s in sorted(chosen, key=lambda s: -s.score) if not s.heading]
-    return fit_length(gen.text, chars, extras), gen.first_token_seconds, chosen
+    prompt: str,
+    source: Sequence[str],
+    facts: str,
+    target: int,
+    tokens_per_char: float,
+    emit: Callable[[str], None],
+    stop: Callable[[], bool],
+) -> tuple[list[str], list[Repair]]:
+    """One stretch's verified sentences (``write_verified`` against its unit's text). It stops once its share
+    is written, or when the sentence under way reaches past it: of a sentence that does not fit, the whole
+    clauses that do are kept (the model's tokens are the cost here). What streams out is what is kept."""
+    tap = _Tap(llm)
+    taken: dict[str, str] = {}  # the verified sentence -> what the summary keeps of it
+    written = [0]
+    room = int(target * 1.1)
+    headings = {
+        _plain(heading_label(ln.strip()))
+        for ln in source[-1].split("\n")
+        if heading_level(ln.strip()) in (1, 2)
+    }
+
+    def full() -> bool:
+        under_way = char_count(_BULLET.sub("", tap.tail()))
+        return written[0] >= target * 0.9 or written[0] + under_way >= target * 1.05
+
+    def take(sentence: str) -> None:
+        plain = _plain(sentence)
+        if tap.open_tail(sentence) and stop():
+            return  # the user stopped it mid-sentence
+        core = plain.rstrip("。！？；")
+        if (
+            written[0] >= target * 0.9
+            or char_count(plain) < 8
+            or core in headings
+            or core.endswith(("：", ":"))
+        ):
+            return  # full, a heading the model repeated (工作回顾。), or a lead-in (具体内容如下：)
+        if tap.open_tail(sentence) or written[0] + char_count(plain) > room:
+            plain = _clauses_that_fit(plain, room - written[0])
+            if not plain:
+                return
+        taken[sentence] = plain
+        written[0] += char_count(plain)
+        emit(plain)
+
+    max_tokens = round(target * tokens_per_char * 1.5) + 40  # room to end well; the stop comes first
+    done = write_verified(
+        tap, with_rules(prompt), max_tokens, RuleChecker(source), facts, take, lambda: stop() or full()
+    )
+    kept = [taken[s] for s in done.sentences if s in taken]
+    # A rewrite that came after the stretch was full is not in the summary either: it was dropped.
+    repairs = [
+        r
+        if r.action != "regenerated" or any(r.replacement.startswith(x.rstrip("。")) for x in taken.values())
+        else Repair(r.sentence, r.reason, "dropped")
+        for r in done.repairs
+    ]
+    return kept, repairs
+
+
+def _plain(sentence: str) -> str:
+    """A sentence of a paragraph: without the list marker or bullet a model puts before it."""
+    text = _BULLET.sub("", sentence)
+    return text[marker_end(text) :]
+
+
+def _fill(
+    written: list[list[str]],
+    pools: list[list[Scored]],
+    want: Sequence[int],
+    upto: float,
+    limits: Sequence[int],
+    most: int,
+) -> int:
+    """Add source sentences, verbatim, from each stretch's pool (best first) to the stretches in ``want``
+    order until the summary has ``upto`` characters or ``most`` were added; first only sentences that keep it
+    within ``limits[0]``, then within each further limit (a short one that fits beats a long one that
+    overshoots). Nothing the summary already says, even in part. The number added."""
+    total = sum(char_count(s) for unit in written for s in unit)
+    added = 0
+    for limit in limits:
+        for i in want:
+            for s in pools[i]:
+                n = char_count(s.text)
+                if total >= upto or added >= most:
+                    return added
+                said = any(w.rstrip("。") in s.text or s.text in w for unit in written for w in unit)
+                if s.heading or total + n > limit or said:
+                    continue
+                written[i].append(s.text if s.text.endswith(_ENDS) else s.text + "。")
+                total += n
+                added += 1
+    return added
+
+
+def _trim(written: list[list[str]], budgets: list[int], chars: int) -> None:
+    """Drop last sentences of the stretches furthest over their share until the summary is within +15 %."""
+    high = int(chars * (1 + TOLERANCE))
+    while sum(char_count(s) for unit in written for s in unit) > high:
+        over = [i for i in range(len(written)) if len(written[i]) > 1]
+        if not over:
+            return
+        written[max(over, key=lambda i: sum(map(char_count, written[i])) - budgets[i])].pop()
 
 
 def condense(
@@ -164,27 +294,116 @@ def condense(
     on_token: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Summary:
-    """A summary of about ``chars`` characters (±15 %), checked against the report itself. Far beyond 60 KB,
-    each ~60 KB part is summarised first (unchecked), then the parts' summaries are summarised."""
+    """A summary of about ``chars`` characters (±15 %) covering every top-level section, written stretch by
+    stretch through the verified path, then checked against the report itself. ``budget``: model tokens of
+    source sentences for the whole summary at most (about 1.1 times the summary's own tokens are used)."""
     if chars < 50:
         raise InputError("摘要字数太少", "请给出至少 50 字。")
     if not text.strip():
         raise InputError("要压缩的报告为空")
     start = time.perf_counter()
-    part_texts = [text]
-    if len(text) > MAP_REDUCE_CHARS:
-        parts = split_top_sections(text)
-        per = max(120, 3 * chars // max(1, len(parts)))
-        part_texts = [summarise(llm, p, per, title, budget)[0] for p in parts]
-    summary, first, chosen = summarise(llm, "\n".join(part_texts), chars, title, budget, on_token, cancelled)
+    stop = cancelled or (lambda: False)
+    title = document_title(text, title)
+    units, shares = plan(text, chars)
+    sample = text[:4000]
+    per_char = llm.count_tokens(sample) / max(1, len(sample))
+    # Source sentences for about 1.1 times the summary's tokens: enough to choose from, and on two cores
+    # each prompt token costs ~10–17 ms (a generated one ~70 ms).
+    excerpt_tokens = min(budget, round(EXCERPT_RATIO * chars * per_char))
+    labels = [_label(units, i) for i in range(len(units))]
+    outline = "\n".join(labels[:12]) + ("\n……" if len(units) > 12 else "")
+    first = [0.0]
+
+    def emit(sentence: str) -> None:
+        if not first[0]:
+            first[0] = time.perf_counter() - start  # the first verified sentence the user sees
+        if on_token:
+            on_token(sentence)
+
+    written: list[list[str]] = []
+    chosen: list[list[Scored]] = []
+    repairs: list[Repair] = []
+    kept_figures: list[list[str]] = [[] for _ in units]
+    carry = 0  # what earlier stretches wrote short of their share (or beyond it), passed on
+    for share in shares:
+        if stop():
+            break
+        target = max(MIN_PART_CHARS // 2, share.chars + max(-share.chars // 2, min(carry, share.chars)))
+        picked = select(
+            share.part.text, max(100, excerpt_tokens * share.chars // chars), llm.count_tokens, False
+        )
+        # Plain sentences: a list marker invites a list, and a short marked line passes for a heading.
+        facts = "\n".join(_plain(s.text) for s in picked)
+        keep = must_keep(picked, max(2, target // 50))
+        j, _k = share.stretch
+        prompt = load("condense").render(
+            title=f"报告《{title}》" if title else "这份报告",
+            outline=outline,
+            chars=str(chars),
+            part=labels[
+                share.unit
+            ],  # a stretch is named as its section: "第2段" makes the model number lines
+            part_chars=str(target),
+            figures="；".join(keep) or "无",
+            excerpt=facts,
+        )
+        if j == 1 and any(written) and on_token:
+            on_token("\n")  # one paragraph per section
+        source = [title, units[share.unit].text]
+        kept, fixed = _write(llm, prompt, source, facts, target, per_char, emit, stop)
+        written.append(kept)
+        chosen.append(picked)
+        repairs += fixed
+        carry = target - sum(map(char_count, kept))
+        kept_figures[share.unit] += keep
+    done = shares[: len(written)]
+    budgets = [s.chars for s in done]
+    stopped = "cancelled" if stop() else ""
+    topped = 0
+    high = int(chars * (1 + TOLERANCE))
+    if not stopped:
+        # Every section keeps at least one sentence: its best source sentence when the model wrote none.
+        empty = [[c for c, s in enumerate(done) if s.unit == u] for u in range(len(units))]
+        empty = [calls for calls in empty if not any(written[c] for c in calls)]
+        if empty or sum(char_count(s) for unit in written for s in unit) < 0.9 * chars:
+            # The selected sentences first, then the rest of the stretch, each best first.
+            pools = [
+                sorted(picked, key=lambda s: -s.score)
+                + sorted(select(s.part.text, 10**9, len, False), key=lambda s: -s.score)
+                for picked, s in zip(chosen, done, strict=True)
+            ]
+            for calls in empty:  # every section keeps a sentence: its best one when the model wrote none
+                topped += _fill(written, pools, calls, float("inf"), [high], 1)
+            short = sorted(range(len(written)), key=lambda i: sum(map(char_count, written[i])) - budgets[i])
+            topped += _fill(written, pools, short, 0.9 * chars, [chars, high], len(shares) * 99)
+    _trim(written, budgets, chars)
+    paragraphs = [
+        "".join(s for c, share in enumerate(done) if share.unit == u for s in written[c])
+        for u in range(len(units))
+    ]
+    summary = "\n".join(p for p in paragraphs if p)
+    info = [
+        {
+            "heading": label,
+            "budget": sum(s.chars for s in shares if s.unit == u),
+            "chars": char_count(paragraphs[u]),
+            "figures": kept_figures[u],
+        }
+        for u, label in enumerate(labels)
+    ]
     result = Summary(
         summary,
         char_count(summary),
         time.perf_counter() - start,
         len(text),
-        first,
-        [s.text for s in chosen],
+        first[0],
+        [s.text for unit in chosen for s in unit],
+        title=title,
+        sections=info,
+        repairs=repairs,
+        topped_up=topped,
+        stopped=stopped,
     )
     if summary:
-        result.check = check(summary, [text])  # against the report itself, never the part summaries
+        result.check = check(summary, [text])  # against the whole report
     return result

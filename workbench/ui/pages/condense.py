@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -44,14 +43,15 @@ def build(wb: Workbench) -> CondensePage:
 
     @friendly_stream
     def condense(upload: str | None, doc_id: str | None, chars: float) -> Iterator[Any]:
+        # The title is the report's own, read from its text (never the upload's file name or a doc id).
         if upload:
-            source, title = wb.read_text(upload), Path(upload).stem
+            source = wb.read_text(upload)
         elif doc_id:
-            source, title = wb.document_text(doc_id), doc_id
+            source = wb.document_text(doc_id)
         else:
             raise gr.Error("请上传报告或选择库中的文档。")
         for text, result in streamed(
-            lambda put, stop: wb.condense(source, int(chars), title, on_token=put, cancelled=stop)
+            lambda put, stop: wb.condense(source, int(chars), on_token=put, cancelled=stop)
         ):
             if result is None:
                 yield text, gr.update(), gr.update(), gr.update(), gr.update()
