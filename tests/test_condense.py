@@ -158,6 +158,13 @@ def test_an_invented_figure_is_repaired_or_dropped(wb: Workbench, fake: FakeLLM)
     assert summary.check is not None and not summary.check.unsupported_spans
 
 
+def test_praise_without_a_figure_or_the_sources_words_is_left_out(wb: Workbench, fake: FakeLLM) -> None:
+    praise = "这些成就为全县教育高质量发展奠定了坚实基础，作出了重要贡献。"
+    fake.queue(praise + "第1方面完成任务7项，覆盖学校4所，相关做法在全市推广。")
+    summary = wb.condense(report(2), 200)
+    assert praise not in summary.summary and "完成任务7项" in summary.summary
+
+
 def test_a_repaired_sentence_replaces_the_invented_one(wb: Workbench, fake: FakeLLM) -> None:
     text = report(1, lines=20)
     fake.queue("第1方面完成任务999项，覆盖学校4所。", "第1方面完成任务7项，覆盖学校4所。")

@@ -4,10 +4,13 @@ The report never goes through the model whole. It is cut into its top-level sect
 inside a section stays in it; no headings → even parts; far beyond 60 KB, ~60 KB parts), and the summary's
 length is shared among them by their length and their figures, at least one sentence each. Each section's
 salient sentences (structure, key figures, keyword centrality) are selected within its share of the token
-budget, and the model writes that section's part from them with a short prompt naming the figures to keep;
-every sentence goes through ``compose.write_verified`` against the section's own text, so a figure the
-section does not state is rewritten once or dropped. A section stops when its share is written; a shortfall
-moves on to the next, and only what is still missing at the end is topped up with selected source sentences.
+budget, and the model writes that section's paragraph from them with a short prompt naming the figures to
+keep (its head — title, outline, rules — is the same for every section, so the KV cache keeps it); every
+sentence goes through ``compose.write_verified`` against the section's own text, so a figure the section
+does not state is rewritten once or dropped. A section stops as soon as its share is written, inside a
+sentence that would run past it (keeping its whole clauses): generated tokens are the cost on a small
+machine. A shortfall moves on to the next section; only what is still missing at the end is topped up with
+source sentences, verbatim. The title is the report's own, never a file name.
 """
 
 from __future__ import annotations
@@ -27,12 +30,24 @@ from ..library.metadata import extract_title
 from ..prompts import load, with_rules
 from ..text.structure import heading_label, heading_level, marker_end
 from ..text.tokens import char_count
-from .compose import Repair, write_verified
-from .condense_parts import MAP_REDUCE_CHARS, MIN_PART_CHARS, Part, Scored, must_keep, plan, select
+from .compose import FACT_CHECKS, Repair, clean, write_verified
+from .condense_parts import (
+    MAP_REDUCE_CHARS,
+    MIN_PART_CHARS,
+    Part,
+    Scored,
+    figure_weight,
+    figures,
+    must_keep,
+    plan,
+    select,
+)
 from .generate import Progress
 
 TOLERANCE = 0.15
-EXCERPT_RATIO = 1.1  # source tokens per summary token in the prompts
+EXCERPT_RATIO = 0.9  # source tokens per summary token in the prompts
+GENERIC_OVERLAP = 0.4  # a sentence without a figure must share this much wording with a source sentence
+AIM = 0.88  # a stretch stops at this share of its target: the summary lands inside ±15 % with fewer tokens
 # Selection lives with the parts; these names stay importable from here.
 __all__ = ["MAP_REDUCE_CHARS", "Scored", "Summary", "condense", "document_title", "fit_length", "select"]
 _FILE_NAME = re.compile(r"\.(txt|md|docx?|pdf)$|_", re.IGNORECASE)
@@ -53,7 +68,8 @@ class Summary:
     selected: list[str] | None = None
     check: CheckReport | None = None
     title: str = ""  # the report's own title ("" when it has none), never a file name
-    sections: list[dict[str, Any]] = field(default_factory=list)  # heading, budget, written, figures
+    # Per section: heading, budget (characters), chars (written), figures (those its prompt asked to keep).
+    sections: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
     topped_up: int = 0  # source sentences added verbatim because the model wrote too little
     stopped: str = ""  # "cancelled" when the user stopped it
@@ -191,6 +207,7 @@ def _write(
     is written, or when the sentence under way reaches past it: of a sentence that does not fit, the whole
     clauses that do are kept (the model's tokens are the cost here). What streams out is what is kept."""
     tap = _Tap(llm)
+    checker = RuleChecker(source)
     taken: dict[str, str] = {}  # the verified sentence -> what the summary keeps of it
     written = [0]
     room = int(target * 1.1)
@@ -201,8 +218,10 @@ def _write(
     }
 
     def full() -> bool:
+        if tap.ended:  # a rewrite costs ~15 s here: worth it only to a stretch still well short
+            return written[0] >= target * 0.6
         under_way = char_count(_BULLET.sub("", tap.tail()))
-        return written[0] >= target * 0.9 or written[0] + under_way >= target * 1.05
+        return written[0] >= target * AIM or written[0] + under_way >= target * 1.03
 
     def take(sentence: str) -> None:
         plain = _plain(sentence)
@@ -210,12 +229,16 @@ def _write(
             return  # the user stopped it mid-sentence
         core = plain.rstrip("。！？；")
         if (
-            written[0] >= target * 0.9
+            written[0] >= target * AIM
             or char_count(plain) < 8
             or core in headings
             or core.endswith(("：", ":"))
         ):
             return  # full, a heading the model repeated (工作回顾。), or a lead-in (具体内容如下：)
+        if not any(figure_weight(q) >= 1 for q in figures(plain)):
+            best = checker.evidence(plain, 1)
+            if not best or best[0][0] < GENERIC_OVERLAP:
+                return  # no figure and little of the source's wording: praise or padding (这将为…提供有力支撑)
         if tap.open_tail(sentence) or written[0] + char_count(plain) > room:
             plain = _clauses_that_fit(plain, room - written[0])
             if not plain:
@@ -225,9 +248,7 @@ def _write(
         emit(plain)
 
     max_tokens = round(target * tokens_per_char * 1.5) + 40  # room to end well; the stop comes first
-    done = write_verified(
-        tap, with_rules(prompt), max_tokens, RuleChecker(source), facts, take, lambda: stop() or full()
-    )
+    done = write_verified(tap, with_rules(prompt), max_tokens, checker, facts, take, lambda: stop() or full())
     kept = [taken[s] for s in done.sentences if s in taken]
     # A rewrite that came after the stretch was full is not in the summary either: it was dropped.
     repairs = [
@@ -236,6 +257,19 @@ def _write(
         else Repair(r.sentence, r.reason, "dropped")
         for r in done.repairs
     ]
+    # So were the failed sentences left unrewritten because the stretch had enough: recorded as dropped.
+    seen = set(done.sentences) | {r.sentence for r in repairs}
+    for span in split_claims(clean(tap.text)):
+        sentence = span.text if span.text.endswith(_ENDS) else span.text + "。"
+        claims = [] if sentence in seen else checker.check(sentence, lines=True).claims
+        bad = [
+            f.reason
+            for c in claims
+            for f in c.findings
+            if f.status == "unsupported" and f.check in FACT_CHECKS
+        ]
+        if bad:
+            repairs.append(Repair(sentence, "；".join(bad), "dropped"))
     return kept, repairs
 
 
@@ -296,7 +330,7 @@ def condense(
 ) -> Summary:
     """A summary of about ``chars`` characters (±15 %) covering every top-level section, written stretch by
     stretch through the verified path, then checked against the report itself. ``budget``: model tokens of
-    source sentences for the whole summary at most (about 1.1 times the summary's own tokens are used)."""
+    source sentences for the whole summary at most (about 0.9 times the summary's own tokens are used)."""
     if chars < 50:
         raise InputError("摘要字数太少", "请给出至少 50 字。")
     if not text.strip():
@@ -307,7 +341,7 @@ def condense(
     units, shares = plan(text, chars)
     sample = text[:4000]
     per_char = llm.count_tokens(sample) / max(1, len(sample))
-    # Source sentences for about 1.1 times the summary's tokens: enough to choose from, and on two cores
+    # Source sentences for about 0.9 times the summary's tokens: enough to choose from, and on two cores
     # each prompt token costs ~10–17 ms (a generated one ~70 ms).
     excerpt_tokens = min(budget, round(EXCERPT_RATIO * chars * per_char))
     labels = [_label(units, i) for i in range(len(units))]
@@ -335,19 +369,17 @@ def condense(
         # Plain sentences: a list marker invites a list, and a short marked line passes for a heading.
         facts = "\n".join(_plain(s.text) for s in picked)
         keep = must_keep(picked, max(2, target // 50))
-        j, _k = share.stretch
+        # A stretch is named as its section: "第2段" makes a small model number its lines.
         prompt = load("condense").render(
             title=f"报告《{title}》" if title else "这份报告",
             outline=outline,
             chars=str(chars),
-            part=labels[
-                share.unit
-            ],  # a stretch is named as its section: "第2段" makes the model number lines
+            part=labels[share.unit],
             part_chars=str(target),
             figures="；".join(keep) or "无",
             excerpt=facts,
         )
-        if j == 1 and any(written) and on_token:
+        if share.stretch[0] == 1 and any(written) and on_token:
             on_token("\n")  # one paragraph per section
         source = [title, units[share.unit].text]
         kept, fixed = _write(llm, prompt, source, facts, target, per_char, emit, stop)
@@ -362,10 +394,9 @@ def condense(
     topped = 0
     high = int(chars * (1 + TOLERANCE))
     if not stopped:
-        # Every section keeps at least one sentence: its best source sentence when the model wrote none.
         empty = [[c for c, s in enumerate(done) if s.unit == u] for u in range(len(units))]
         empty = [calls for calls in empty if not any(written[c] for c in calls)]
-        if empty or sum(char_count(s) for unit in written for s in unit) < 0.9 * chars:
+        if empty or sum(char_count(s) for unit in written for s in unit) < AIM * chars:
             # The selected sentences first, then the rest of the stretch, each best first.
             pools = [
                 sorted(picked, key=lambda s: -s.score)
@@ -375,7 +406,7 @@ def condense(
             for calls in empty:  # every section keeps a sentence: its best one when the model wrote none
                 topped += _fill(written, pools, calls, float("inf"), [high], 1)
             short = sorted(range(len(written)), key=lambda i: sum(map(char_count, written[i])) - budgets[i])
-            topped += _fill(written, pools, short, 0.9 * chars, [chars, high], len(shares) * 99)
+            topped += _fill(written, pools, short, AIM * chars, [chars, high], len(shares) * 99)
     _trim(written, budgets, chars)
     paragraphs = [
         "".join(s for c, share in enumerate(done) if share.unit == u for s in written[c])
