@@ -258,7 +258,7 @@ def test_judge_decides_only_open_claims() -> None:
     llm = FakeLLM()
     llm.probabilities.extend([0.9, 0.1])
     report = RuleChecker([SOURCE]).check(
-        "学校还开展了丰富多彩的活动。撰写心得体会45篇。学校的活动受到家长好评。"
+        "学校党支部还开展了丰富多彩的活动。撰写心得体会45篇。学校的活动受到家长好评。"
     )
     judged = judge_open_claims(report, llm, threshold=0.5)
     assert [c.verdict for c in judged.claims] == ["supported", "unsupported", "unsupported"]
@@ -266,7 +266,30 @@ def test_judge_decides_only_open_claims() -> None:
     assert len(llm.prompts) == 2  # the rules decided the middle claim: no model call for it
     system, user = llm.prompts[0]
     assert system["role"] == "system"  # shared with drafting: a local model keeps it in its KV cache
-    assert "陈述：学校还开展了丰富多彩的活动。" in user["content"] and "依据：" in user["content"]
+    assert "陈述：学校党支部还开展了丰富多彩的活动。" in user["content"] and "依据：" in user["content"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "asked", "verdict"),
+    [
+        # nothing in the source to judge it against
+        ("努力办好人民满意的教育，谱写新篇章。", False, "unsupported"),
+        ("学校的活动受到家长好评。", True, "supported"),  # 家长, 学校 are in the source: the model decides
+        ("2. 组织党员教师参加各类培训活动。", True, "supported"),  # a numbered sentence is a claim
+        ("（二）强化队伍建设", False, "unverifiable"),  # a bare heading is structure
+    ],
+)
+def test_a_claim_without_ground_is_not_sent_to_the_model(claim: str, asked: bool, verdict: str) -> None:
+    from workbench.backends.llm import FakeLLM
+
+    llm = FakeLLM()
+    llm.probabilities.extend([0.9])
+    judged = judge_open_claims(RuleChecker([SOURCE]).check(claim), llm, threshold=0.5)
+    assert bool(llm.prompts) == asked and judged.claims[0].verdict == verdict
+    if verdict == "unsupported":
+        assert (
+            "ground" in judged.claims[0].checks and "原文中没有与这句话相应的内容" in judged.claims[0].reason
+        )
 
 
 def test_judge_leaves_bare_headings_alone() -> None:

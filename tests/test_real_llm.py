@@ -38,6 +38,21 @@ def test_yes_probability_separates_true_from_false(small: LLM) -> None:
     assert 0.0 <= false < true <= 1.0
 
 
+def test_warming_reads_the_shared_head_and_changes_no_answer(small: LLM) -> None:
+    from workbench.prompts import load, with_rules
+
+    messages = with_rules(
+        load("judge").render(evidence="共有32名党员参加活动。", claim="共有85名党员参加活动。")
+    )
+    before = small.yes_probability(messages)
+    "".join(small.stream([{"role": "user", "content": "你好"}], max_tokens=2))  # another prompt in the cache
+    small.warm(with_rules(""))
+    cached = list(small._llm._input_ids)  # type: ignore[attr-defined]
+    system = small._llm.tokenize(with_rules("")[0]["content"].encode(), add_bos=False)  # type: ignore[attr-defined]
+    assert len(cached) > len(system)  # the standing rules are in the KV cache now
+    assert small.yes_probability(messages) == pytest.approx(before, abs=1e-3)
+
+
 def test_a_real_draft_end_to_end(small: LLM, tmp_path: Path, samples: Path) -> None:
     wb = Workbench(
         Settings(home=tmp_path / "lib", embedder="fake", max_tokens=160), embedder=FakeEmbedder(), llm=small

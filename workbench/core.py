@@ -18,7 +18,9 @@ from .library.doctor import Diagnosis, diagnose
 from .library.ingest import Ingester, walk
 from .library.store import Store
 from .library.uploads import save
+from .prompts import with_rules
 from .search.hybrid import HybridSearch, check_keyword_cache
+from .text.tokens import words
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
 from .write import condense as condensing
 from .write import draft as drafting
@@ -80,6 +82,12 @@ class Workbench:
                     self.store, self.embedder.embed_query, self.settings.keyword_weight
                 )
             return self._search
+
+    def warm(self) -> None:
+        """Load the model and read the standing rules every prompt starts with, so the first draft or check
+        a user asks for does not wait for them (the server calls this in the background at start)."""
+        self.llm.warm(with_rules(""))
+        words("预热")  # and jieba's dictionary, which the checker's rules load on first use (~1 s)
 
     # -- library --------------------------------------------------------------------------------------
     def ingest(self, paths: Sequence[str | Path], progress: bool = True) -> IngestReport:

@@ -47,6 +47,10 @@ class LLM(ABC):
         answer = self.complete(messages, max_tokens=2, temperature=0.0).strip()
         return 1.0 if answer.startswith(("是", "yes", "Yes")) else 0.0
 
+    def warm(self, messages: Sequence[Message]) -> None:
+        """Prepare for prompts that start like ``messages`` (a local model reads their head into its cache)."""
+        del messages
+
     def count_tokens(self, text: str) -> int:
         """The model's own token count where it has one; cl100k otherwise."""
         from ..text.tokens import count_tokens
@@ -145,22 +149,33 @@ class LocalLLM(LLM):
                 if piece:
                     yield piece
 
+    @staticmethod
+    def _chatml(messages: Sequence[Message]) -> str:
+        prompt = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+        return prompt + "<|im_start|>assistant\n"
+
+    def _read(self, prompt: str) -> None:
+        """Evaluate ``prompt`` into the context (caller holds the lock), reusing the longest prefix already in
+        the KV cache (the shared system prompt), as create_chat_completion does, instead of reset()."""
+        tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
+        prefix = 0
+        for a, b in zip(list(self._llm._input_ids), tokens[:-1], strict=False):
+            if a != b:
+                break
+            prefix += 1
+        self._llm.n_tokens = prefix
+        self._llm.eval(tokens[prefix:])
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        """Read the messages' shared head into the KV cache now (~4 s on 2 cores for the system prompt),
+        so the first check or draft after start does not pay for it."""
+        with self._lock:
+            self._read(self._chatml(messages))
+
     def yes_probability(self, messages: Sequence[Message]) -> float:
         """Softmax over the logits of 是 and 否 at the first answer position (ChatML, as Qwen uses)."""
-        prompt = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
-        prompt += "<|im_start|>assistant\n"
-        tokens = self._llm.tokenize(prompt.encode(), add_bos=False, special=True)
         with self._lock:
-            # Reuse the longest prefix already in the KV cache (the shared system prompt), as
-            # create_chat_completion does, instead of reset(): drafting after judging stays fast.
-            cached = list(self._llm._input_ids)
-            prefix = 0
-            for a, b in zip(cached, tokens[:-1], strict=False):
-                if a != b:
-                    break
-                prefix += 1
-            self._llm.n_tokens = prefix
-            self._llm.eval(tokens[prefix:])
+            self._read(self._chatml(messages))
             # llama-cpp-python keeps no logits unless every position's are kept (logits_all); the context
             # still holds the last position's, which is all a one-token answer needs.
             logits = np.ctypeslib.as_array(self._llm._ctx.get_logits(), shape=(self._llm.n_vocab(),))

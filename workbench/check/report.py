@@ -35,9 +35,11 @@ class ClaimResult:
     checks: list[str]
     evidence: list[str]
     findings: list[Finding] = field(default_factory=list)
+    overlap: float = 0.0  # share of the claim's bigrams in the closest source sentence
 
     def to_json(self) -> dict[str, Any]:
         row = asdict(self)
+        row["overlap"] = round(self.overlap, 3)
         row["findings"] = [asdict(f) for f in self.findings]
         return row
 

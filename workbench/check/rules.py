@@ -95,7 +95,7 @@ class RuleChecker:
             ]
         result, reason = verdict(findings, overlap, verbatim, open_words, cover)
         checks = ["verbatim"] if verbatim else sorted({f.check for f in findings})
-        return ClaimResult(text, span.start, span.end, result, reason, checks, evidence, findings)
+        return ClaimResult(text, span.start, span.end, result, reason, checks, evidence, findings, overlap)
 
     # -- facts: numbers (bound to their thing), dates, names ---------------------------------------
     def _facts_of(self, text: str, base: int, near: list[int]) -> list[Finding]:

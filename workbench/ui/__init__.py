@@ -9,6 +9,7 @@ burst of logins cannot stall other users' pages.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import secrets
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, cast
 import httpx
 
 from ..core import Workbench
-from ..errors import ConfigError
+from ..errors import ConfigError, WorkbenchError
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -257,6 +258,12 @@ _UPLOAD_NOTICE = """<script>
 </script>"""
 
 
+def _warm(wb: Workbench) -> None:
+    # A missing or broken model is reported, in Chinese, by the first request that needs it.
+    with contextlib.suppress(WorkbenchError):
+        wb.warm()
+
+
 def serve(
     wb: Workbench,
     host: str = "127.0.0.1",
@@ -283,6 +290,8 @@ def serve(
             flush=True,
         )
     app = build(wb)
+    # The model loads and reads its standing rules while the page opens, not on the first request.
+    threading.Thread(target=_warm, args=(wb,), name="warm", daemon=True).start()
     # Generation jobs share one slot (2 cores: one model at a time); pages and searches have their own.
     app.queue(default_concurrency_limit=4, max_size=64)
     login = authenticator(users) if users else None
