@@ -300,3 +300,21 @@ def test_judge_leaves_bare_headings_alone() -> None:
     judged = judge_open_claims(report, llm, threshold=0.5)
     assert [c.verdict for c in judged.claims] == ["unverifiable", "supported"]
     assert len(llm.prompts) == 1
+
+
+_LONG = "坚持稳中求进，完整准确全面贯彻新发展理念，全省地区生产总值增长5.2%，城镇新增就业110万人，粮食产量再创新高，生态环境持续改善，人民群众获得感不断提升。"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "claim", "shown"),
+    [
+        ("共有32名党员参加活动。", "共有85名党员参加活动。", "共有32名党员参加活动。"),  # short: whole
+        (_LONG, "城镇新增就业110万人。", "……城镇新增就业110万人，……"),
+        (_LONG, "天气很好。", "坚持稳中求进，……"),  # nothing shared: only the opening clause
+        (_LONG, "生态环境持续改善，人民群众获得感不断提升。", "……生态环境持续改善，人民群众获得感不断提升。"),
+    ],
+)
+def test_long_evidence_is_cut_to_the_clauses_the_claim_shares(evidence: str, claim: str, shown: str) -> None:
+    from workbench.check.judge import focus
+
+    assert focus(evidence, claim, limit=40) == shown

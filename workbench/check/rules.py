@@ -33,7 +33,7 @@ def _norm(text: str) -> str:
     return _NOISE.sub("", text)
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     s = _norm(text)
     return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
@@ -45,7 +45,7 @@ class RuleChecker:
         self.source = "\n".join(sources)
         self._norm_source = _norm(self.source)
         self._sentences = [s for s in sentences(self.source) if len(_norm(s)) >= 2]
-        self._grams = [_bigrams(s) for s in self._sentences]
+        self._grams = [bigrams(s) for s in self._sentences]
         self._clauses = [[c.text for c in binding.clauses(s)] for s in self._sentences]
         self._dates = [dates_mod.dates(s) for s in self._sentences]
         self._all_dates = [d for ds in self._dates for d in ds]
@@ -62,7 +62,7 @@ class RuleChecker:
 
     def evidence(self, claim: str, n: int = LOCAL) -> list[tuple[float, int]]:
         """Best source sentences as (overlap, index): the share of the claim's bigrams found in each."""
-        grams = _bigrams(claim)
+        grams = bigrams(claim)
         scored = sorted(
             ((len(grams & g) / len(grams), i) for i, g in enumerate(self._grams)),
             key=lambda x: -x[0],
@@ -75,7 +75,7 @@ class RuleChecker:
         best = self.evidence(text)
         overlap = best[0][0] if best else 0.0
         # A sentence that recombines fact lines overlaps with them together, not with one of them.
-        grams = _bigrams(text)
+        grams = bigrams(text)
         cover = len(grams & set().union(*(self._grams[i] for _, i in best))) / len(grams) if best else 0.0
         # Only sentences nearly as close as the best one: in a short source the fifth-best is unrelated.
         local = [i for o, i in best if o >= max(0.3, 0.6 * overlap)] or [i for _, i in best[:1]]
@@ -234,11 +234,11 @@ class RuleChecker:
 
     def _counterpart(self, clause: str, near: list[int]) -> tuple[int, str] | None:
         """(source sentence index, source clause) closest to a claim clause, if close enough to compare."""
-        grams = _bigrams(clause)
+        grams = bigrams(clause)
         best: tuple[float, int, str] = (0.0, 0, "")
         for i in near:
             for theirs in self._clauses[i]:
-                o = len(grams & _bigrams(theirs)) / len(grams)
+                o = len(grams & bigrams(theirs)) / len(grams)
                 if o > best[0]:
                     best = (o, i, theirs)
         return (best[1], best[2]) if best[0] >= ALIGNED and len(_norm(clause)) >= 4 else None
