@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from workbench import prompts
@@ -23,6 +25,7 @@ def test_every_prompt_renders_with_exactly_its_variables(name: str) -> None:
     text = prompt.render(**values)
     assert all(f"<{v}>" in text for v in prompt.variables)
     assert "{" not in text.replace("{{", "")  # no placeholder left behind
+    assert text.startswith(prompt.head) and "{" not in prompt.head  # the shared head a KV cache keeps
     if prompt.variables:
         with pytest.raises(PromptError, match="缺少"):
             prompt.render(**dict(list(values.items())[1:]))
@@ -55,3 +58,19 @@ def test_malformed_prompts_are_refused(text: str, message: str) -> None:
 
 def test_literal_braces() -> None:
     assert parse("t", "---\nvariables: a\n---\n{{x}} {a}").render(a="1") == "{x} 1\n"
+
+
+def test_warming_reads_the_standing_rules_and_the_section_head() -> None:
+    from workbench import FakeEmbedder, FakeLLM, Settings, Workbench
+    from workbench.backends.llm import Message
+
+    warmed: list[list[Message]] = []
+
+    class Recording(FakeLLM):
+        def warm(self, messages: Sequence[Message]) -> None:
+            warmed.append(list(messages))
+
+    Workbench(Settings(llm="fake", embedder="fake"), embedder=FakeEmbedder(), llm=Recording()).warm()
+    [(system, user)] = warmed
+    assert system["content"] == prompts.load("system").render()
+    assert user["content"] == prompts.load("draft_section").head and user["content"].startswith("要求")

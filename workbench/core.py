@@ -18,7 +18,7 @@ from .library.doctor import Diagnosis, diagnose
 from .library.ingest import Ingester, walk
 from .library.store import Store
 from .library.uploads import save
-from .prompts import with_rules
+from .prompts import load, with_rules
 from .search.hybrid import HybridSearch, check_keyword_cache
 from .text.tokens import words
 from .types import DOC_TYPES, DocumentInfo, Hit, IngestReport
@@ -86,7 +86,8 @@ class Workbench:
     def warm(self) -> None:
         """Load the model and read the standing rules every prompt starts with, so the first draft or check
         a user asks for does not wait for them (the server calls this in the background at start)."""
-        self.llm.warm(with_rules(""))
+        # The section prompt's fixed requirements too: the first section of a draft is what the user waits for.
+        self.llm.warm(with_rules(load("draft_section").head))
         words("预热")  # and jieba's dictionary, which the checker's rules load on first use (~1 s)
 
     # -- library --------------------------------------------------------------------------------------

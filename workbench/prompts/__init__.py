@@ -46,6 +46,11 @@ class Prompt:
             raise PromptError(f"提示词 {self.name}：缺少变量 {missing}，多余变量 {extra}")
         return self.body.format(**values)
 
+    @property
+    def head(self) -> str:
+        """The fixed text before the first variable: what every rendering shares (kept in a KV cache)."""
+        return self.body.split("{", 1)[0]
+
 
 def parse(name: str, text: str) -> Prompt:
     if not text.startswith("---\n"):
