@@ -148,3 +148,28 @@ def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:
     pieces: list[str] = []
     draft = lib.draft("工作总结", FACTS, on_token=pieces.append, cancelled=lambda: len(pieces) >= 2)
     assert draft.stopped == "cancelled" and pieces
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "position", "count", "shown"),
+    [
+        # A brief without 一、 sections: its title is no sentence pattern (a model copies it as its first line).
+        (
+            "明川区机关党支部主题党日活动简报\n支部组织党员重温入党誓词。\n第×期",
+            0,
+            2,
+            "支部组织党员重温入党誓词。",
+        ),
+        (
+            "标题\n一、主要工作\n学习抓得实，成效明显。\n二、下一步\n继续加强学习，巩固成效。",
+            1,
+            2,
+            "继续加强学习，巩固成效。",
+        ),
+        ("标题\n只有一行标题", 0, 1, "（无）"),
+    ],
+)
+def test_the_skeleton_holds_sentences_only(excerpt: str, position: int, count: int, shown: str) -> None:
+    from workbench.write.compose import skeleton
+
+    assert skeleton(excerpt, position, count) == shown

@@ -77,11 +77,16 @@ def clean(text: str) -> str:
 
 
 def skeleton(excerpt: str, position: int, count: int) -> str:
-    """The part of a precedent's masked outline that matches section ``position`` of ``count``, without any
-    line that had figures masked (a model copies 第×期 as content)."""
+    """The sentences of a precedent's masked outline in the part that matches section ``position`` of
+    ``count``: no line that had figures masked (a model copies 第×期 as content), and no title or heading
+    line (the section's own heading is given; a model copies the precedent's title as its first sentence)."""
     parts = [block for _, block in top_sections(excerpt)] or [excerpt]
     at = min(len(parts) - 1, position * len(parts) // max(1, count))
-    lines = [ln for ln in parts[at].split("\n") if ln.strip() and _MASK not in ln and "××" not in ln]
+    lines = [
+        ln
+        for ln in parts[at].split("\n")
+        if ln.strip() and _MASK not in ln and "××" not in ln and any(p in ln for p in "。，；")
+    ]
     return "\n".join(lines[:4]) or "（无）"
 
 
