@@ -162,8 +162,8 @@ def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:
         ),
         (
             "标题\n一、主要工作\n学习抓得实，成效明显。\n二、下一步\n继续加强学习，巩固成效。",
-            1,
             2,
+            3,
             "继续加强学习，巩固成效。",
         ),
         ("标题\n只有一行标题", 0, 1, "（无）"),
