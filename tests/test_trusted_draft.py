@@ -76,6 +76,9 @@ def test_missing_elements_become_placeholders(lib: Workbench) -> None:
     assert all(p in draft.text for p in draft.placeholders)
     summary = lib.draft("工作总结", "2024年，学校党支部召开党员大会5次。")
     assert "【待补：存在的问题】" in summary.text and "【待补：落款日期】" in summary.text
+    # A place given in a sentence is given: no placeholder asks for it again.
+    held = lib.draft("活动简报", "3月12日开展植树活动。\n活动在幼儿园种植园进行，共40人参加。")
+    assert "【待补：活动地点】" not in held.placeholders and "【待补：活动时间】" not in held.placeholders
 
 
 def test_the_outline_is_data_the_user_edits(lib: Workbench) -> None:

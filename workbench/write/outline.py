@@ -10,6 +10,7 @@ rename, add, delete and reorder sections, move facts; ``from_json`` refuses what
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ from .ledger import Entry
 
 PLACEHOLDER = "【待补：{}】"
 _PLACE_KEYS = ("地点", "场地", "地址")
+# 活动在幼儿园种植园进行 / 在校礼堂举行: a place given in a sentence, not as a 地点： line.
+_HELD_AT = re.compile(r"在[^，。；,;]{2,20}?(进行|举行|开展|召开|举办)")
 _PEOPLE_UNITS = ("人", "名", "位", "人次")
 
 
@@ -116,8 +119,10 @@ def _given(need: str, ledger: list[Entry]) -> bool:
             for e in ledger
         )
     if need == "活动地点":
-        return any(a.kind == "place" for e in ledger for a in e.atoms) or any(
-            e.key in _PLACE_KEYS for e in ledger
+        return (
+            any(a.kind == "place" for e in ledger for a in e.atoms)
+            or any(e.key in _PLACE_KEYS for e in ledger)
+            or any(_HELD_AT.search(e.text) for e in ledger)
         )
     if need == "参加人数":
         return any(a.kind == "number" and a.text.endswith(_PEOPLE_UNITS) for e in ledger for a in e.atoms)
