@@ -59,6 +59,9 @@ class TimedLLM(LLM):
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def warm(self, messages: Sequence[Message]) -> None:
+        self.inner.warm(messages)
+
     def stream(
         self, messages: Sequence[Message], max_tokens: int = 512, temperature: float = 0.2
     ) -> Iterator[str]:
@@ -226,7 +229,7 @@ def main() -> None:
         embedder=FakeEmbedder(),
         llm=llm,
     )
-    wb.condense(docs[0][1][:3000], 200)  # warm: load the model and the system prompt
+    wb.warm()  # load the model and read the standing rules, as the server does at start
     name = f"condense-{args.label}"
     out: dict[str, Any] = {"model": llm.name, "runs": {}, "medians": {}}
     path = RESULTS / f"{name}.json"
