@@ -246,8 +246,9 @@ def main() -> None:
             _write(path, out)  # partial results survive a stopped run
     if args.long:
         joined = "\n".join(t for _, t in docs)
-        for size in (200_000, 1_000_000):
-            text = (joined * (size // len(joined) + 1))[:size]
+        for size in (200_000, 1_000_000):  # bytes of UTF-8, as a file's size is read (~3 per character)
+            raw = (joined * (size // len(joined.encode()) + 1)).encode()[:size]
+            text = raw.decode("utf-8", errors="ignore")
             out[f"long_{size}"] = {k: v for k, v in run_one(wb, llm, text, 800).items() if k != "summary"}
             print(size, out[f"long_{size}"], flush=True)
         r = run_one(wb, llm, docs[0][1], 800, cancel_after_first=True)
