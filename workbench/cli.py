@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common, filters], help="混合检索（向量 + 关键词）")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5)
+    p.add_argument("--documents", action="store_true", help="按文档排序：每篇文档一条（找范文用）")
     p = sub.add_parser("check", parents=[common], help="核查稿件：每个数字、日期、名称是否有出处")
     p.add_argument("--source", type=Path, action="append", required=True, help="事实材料或原文（可多次给出）")
     p.add_argument("--text", type=Path, required=True, help="要核查的稿件")
@@ -91,7 +92,8 @@ def _print_hits(hits: list[Hit]) -> None:
         where = f" > {hit.heading}" if hit.heading else ""
         print(f"{i}. 【{hit.type}】{hit.title}{where}  ({hit.date or '日期不详'}, 得分 {hit.score:.4f})")
         print(f"   {hit.text[:120].replace(chr(10), ' ')}{'…' if len(hit.text) > 120 else ''}")
-        print(f"   {hit.path}  [{hit.doc_id}]")
+        matched = f"，{hit.matches} 个片段命中" if hit.matches is not None else ""
+        print(f"   {hit.path}  [{hit.doc_id}{matched}]")
 
 
 def _print_ingest(report: IngestReport) -> None:
@@ -181,7 +183,7 @@ def run(args: argparse.Namespace) -> Any:
             raise _Failed(diagnosis.to_json())
         return diagnosis.to_json()
     if args.command == "search":
-        hits = wb.search(args.query, args.k, args.type, args.year, args.unit)
+        hits = wb.search(args.query, args.k, args.type, args.year, args.unit, documents=args.documents)
         if not args.json:
             _print_hits(hits)
         return [h.to_json() for h in hits]

@@ -329,15 +329,17 @@ class Workbench:
         year: int | None = None,
         unit: str | None = None,
         mode: str = "hybrid",
+        documents: bool = False,
     ) -> list[Hit]:
-        """Best chunks for a query: dense vectors and BM25 keywords fused by reciprocal rank."""
+        """Best chunks for a query: dense vectors and BM25 keywords fused by reciprocal rank. ``documents``:
+        best documents instead, one hit each (its best chunk), scored over its chunks and its title."""
         query = query.strip()
         if not query:
             raise InputError("检索词为空", "请输入要查找的内容，例如“主题党日 活动”。")
         if k < 1:
             raise InputError("k 必须至少为 1")
         _check_type(type)
-        return self.searcher.search(query, k, type, year, unit, mode)
+        return self.searcher.search(query, k, type, year, unit, mode, documents=documents)
 
 
 def _check_type(type: str | None) -> None:

@@ -64,7 +64,8 @@ class DocumentInfo:
 
 @dataclass(frozen=True)
 class Hit:
-    """A search result: one chunk with its document and fused score."""
+    """A search result: one chunk with its document and fused score (in document mode: the document's score
+    and its best chunk)."""
 
     doc_id: str
     title: str
@@ -75,10 +76,13 @@ class Hit:
     type: str
     date: str
     chunk_id: str = ""
+    matches: int | None = None  # document mode: how many of the document's chunks were among the candidates
 
     def to_json(self) -> dict[str, Any]:
         row = asdict(self)
         row.pop("chunk_id")
+        if self.matches is None:  # chunk mode keeps its original fields
+            row.pop("matches")
         return row
 
 

@@ -9,24 +9,57 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ..backends.embed import Vectors
 from ..library.store import Store, build_where
 from ..types import Hit
-from .fusion import collapse, rrf
-from .keyword import LEGACY, DocTokens, KeywordIndex, doc_set_stamp
+from .fusion import collapse, fuse_documents, rrf
+from .keyword import LEGACY, DocTokens, KeywordIndex, TitleIndex, doc_set_stamp
 
 CANDIDATES = 30  # per retriever, before fusion
+
+
+@dataclass(frozen=True)
+class DocumentFusion:
+    """How document mode ranks: chosen on the realistic set of ``bench/retrieval_real.py`` (see README)."""
+
+    keyword_weight: float = 1.0  # the keyword ranking's weight (dense = 1)
+    title_weight: float = 0.5  # the title field's ranking
+    depth: int = 100  # chunks per retriever before aggregation
+    aggregation: str = "top2"  # see fusion.AGGREGATIONS
+
+
+@dataclass
+class Candidates:
+    """Each retriever's best chunks (ids, best first) with their texts and metadata."""
+
+    dense: list[str] = field(default_factory=list)
+    keyword: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    metas: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def rankings(self) -> list[list[str]]:
+        return [r for r in (self.dense, self.keyword) if r]
 
 
 class HybridSearch:
     """Search over one store; thread-safe (the web app searches from several threads)."""
 
-    def __init__(self, store: Store, embed_query: Callable[[str], Vectors], keyword_weight: float) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embed_query: Callable[[str], Vectors],
+        keyword_weight: float,
+        fusion: DocumentFusion | None = None,
+    ) -> None:
         self.store = store
         self._embed_query = embed_query
         self.keyword_weight = keyword_weight
+        self.fusion = fusion or DocumentFusion()
         self._keyword: KeywordIndex | None = None
+        self._titles: TitleIndex | None = None
+        self._titles_of: KeywordIndex | None = None  # the keyword index the title index was built beside
         self._stamp = ""  # the store's change stamp when the keyword index was last brought in line
         self._lock = threading.RLock()
 
@@ -38,32 +71,84 @@ class HybridSearch:
         year: int | None = None,
         unit: str | None = None,
         mode: str = "hybrid",
+        documents: bool = False,
     ) -> list[Hit]:
-        """Best chunks, near duplicates collapsed, from complete documents only."""
+        """Best chunks, near duplicates collapsed, from complete documents only; with ``documents``, best
+        documents (one hit each: its best chunk, the document's score)."""
+        if documents:
+            return self._documents(query, k, type, year, unit, mode)
         n = max(CANDIDATES, 3 * k)
-        rankings: list[list[str]] = []
-        texts: dict[str, str] = {}
-        metas: dict[str, dict[str, object]] = {}
-        keyword = self.keyword_index()  # first: it reopens a store another process changed
-        if mode in ("hybrid", "dense"):
-            dense = self.store.query(self._embed_query(query), n, build_where(type, year, unit))
-            rankings.append([cid for cid, _, _ in dense])
-            for cid, text, meta in dense:
-                texts[cid], metas[cid] = text, meta
-        if mode in ("hybrid", "keyword"):
-            hits = keyword.search(query, n, type, year, unit)
-            rankings.append([cid for cid, _ in hits])
-            for cid, (text, meta) in self.store.get_chunks([c for c, _ in hits if c not in texts]).items():
-                texts[cid], metas[cid] = text, meta
-        complete = keyword.docs  # only complete documents are in the keyword index
+        found = self.candidates(query, n, type, year, unit, mode)
+        texts, metas = found.texts, found.metas
         weights = [1.0, self.keyword_weight] if mode == "hybrid" else [1.0]
-        fused = rrf(rankings, weights=weights[: len(rankings)])
-        ranked = sorted(
-            (cid for cid in fused if cid in texts and str(metas[cid].get("doc_id")) in complete),
-            key=lambda c: -fused[c],
-        )
+        fused = rrf(found.rankings(), weights=weights[: len(found.rankings())])
+        ranked = sorted((cid for cid in fused if cid in texts), key=lambda c: -fused[c])
         keep = collapse([(cid, texts[cid]) for cid in ranked], k)
         return [_hit(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
+
+    def candidates(
+        self, query: str, n: int, type: str | None, year: int | None, unit: str | None, mode: str
+    ) -> Candidates:
+        """The ``n`` best chunks of each retriever the mode uses, from complete documents only."""
+        found = Candidates()
+        keyword = self.keyword_index()  # first: it reopens a store another process changed
+        complete = keyword.docs  # only complete documents are in the keyword index
+        if mode in ("hybrid", "dense"):
+            dense = self.store.query(self._embed_query(query), n, build_where(type, year, unit))
+            found.dense = [cid for cid, _, meta in dense if str(meta.get("doc_id")) in complete]
+            for cid, text, meta in dense:
+                found.texts[cid], found.metas[cid] = text, meta
+        if mode in ("hybrid", "keyword"):
+            hits = keyword.search(query, n, type, year, unit)
+            found.keyword = [cid for cid, _ in hits]
+            missing = [c for c, _ in hits if c not in found.texts]
+            for cid, (text, meta) in self.store.get_chunks(missing).items():
+                found.texts[cid], found.metas[cid] = text, meta
+            found.keyword = [cid for cid in found.keyword if cid in found.texts]
+        return found
+
+    def _documents(
+        self, query: str, k: int, type: str | None, year: int | None, unit: str | None, mode: str
+    ) -> list[Hit]:
+        """Documents ranked by RRF of the retrievers' document rankings (chunks aggregated per document,
+        and the title field); each hit carries the document's best chunk."""
+        p = self.fusion
+        found = self.candidates(query, max(p.depth, k), type, year, unit, mode)
+        doc_of = {cid: str(meta.get("doc_id")) for cid, meta in found.metas.items()}
+        chunk_rankings = [(r, w) for r, w in ((found.dense, 1.0), (found.keyword, p.keyword_weight)) if r]
+        titles = []
+        if mode != "dense" and p.title_weight > 0:
+            titles = [(self.title_index().search(query, max(p.depth, k), type, year, unit), p.title_weight)]
+        fused = fuse_documents(chunk_rankings, titles, doc_of, p.aggregation)
+        best = sorted(fused, key=lambda d: -fused[d])[:k]
+        # A document's passage: its chunk ranked best by the chunk fusion; its first chunk if only its title matched.
+        chunk_scores = rrf([r for r, _ in chunk_rankings], weights=[w for _, w in chunk_rankings])
+        passage: dict[str, str] = {}
+        matches: dict[str, int] = {}
+        for cid in sorted(chunk_scores, key=lambda c: -chunk_scores[c]):
+            passage.setdefault(doc_of[cid], cid)
+            matches[doc_of[cid]] = matches.get(doc_of[cid], 0) + 1
+        keyword = self.keyword_index()
+        first = [keyword.docs[d].chunk_ids[0] for d in best if d not in passage and keyword.docs[d].chunk_ids]
+        for cid, (text, meta) in self.store.get_chunks(first).items():
+            found.texts[cid], found.metas[cid] = text, meta
+            passage[str(meta.get("doc_id"))] = cid
+        hits = []
+        for d in best:
+            cid = passage.get(d, "")
+            if cid in found.texts:
+                hit = _hit(cid, found.texts[cid], found.metas[cid], fused[d])
+                hits.append(replace(hit, matches=matches.get(d, 0)))
+        return hits
+
+    def title_index(self) -> TitleIndex:
+        """BM25 over the complete documents' titles, rebuilt when the keyword index is."""
+        with self._lock:
+            keyword = self.keyword_index()
+            if self._titles is None or self._titles_of is not keyword:
+                titles = {d: r.title for d, r in self.store.records().items()}
+                self._titles, self._titles_of = keyword.titles(titles), keyword
+            return self._titles
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index, refreshed when any process committed to the store since it was built."""

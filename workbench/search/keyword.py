@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,18 +94,13 @@ class KeywordIndex:
         if not tokens:
             return []
         scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
-        mask = scores > 0
-        if type:
-            mask &= self._types == type
-        if year is not None:
-            mask &= self._years == int(year)
-        if unit:
-            mask &= self._units == unit
-        candidates = np.flatnonzero(mask)
-        if candidates.size == 0:
-            return []
-        top = candidates[np.argsort(-scores[candidates], kind="stable")[:n]]
+        top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
         return [(self._chunk_ids[i], float(scores[i])) for i in top]
+
+    def titles(self, titles: Mapping[str, str]) -> TitleIndex:
+        """BM25 over these documents' titles (doc_id → title), with the same filters as the chunks."""
+        order = sorted(d for d in titles if d in self.docs and self.docs[d].meta)
+        return TitleIndex(order, [tokenize(titles[d]) for d in order], [self.docs[d].meta[0] for d in order])
 
     # -- persistence: a cache, written atomically ---------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -177,3 +172,41 @@ def _parse(data: Any) -> tuple[str, dict[str, DocTokens]]:
             raise ValueError("ragged entry")
         docs[doc_id] = DocTokens(ids, tokens, meta)
     return data["stamp"], docs
+
+
+class TitleIndex:
+    """The title as a field of its own: BM25 over one short text per document, so a query that names a
+    report is not diluted by the report's many chunks."""
+
+    def __init__(self, doc_ids: list[str], tokens: list[list[str]], meta: list[tuple[str, int, str]]) -> None:
+        import bm25s
+
+        self.doc_ids = doc_ids
+        self._types = np.array([m[0] for m in meta], dtype=object)
+        self._years = np.array([m[1] for m in meta], dtype=np.int32)
+        self._units = np.array([m[2] for m in meta], dtype=object)
+        self._retriever: Any = None
+        if any(tokens):
+            self._retriever = bm25s.BM25()
+            self._retriever.index(tokens, show_progress=False)
+
+    def search(
+        self, query: str, n: int, type: str | None = None, year: int | None = None, unit: str | None = None
+    ) -> list[str]:
+        """Documents whose title shares words with the query, best first."""
+        tokens = tokenize(query)
+        if self._retriever is None or not tokens:
+            return []
+        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
+        return [self.doc_ids[i] for i in top]
+
+
+def _best(scores: Any, n: int, *filters: tuple[Any, str | int | None]) -> Any:
+    """Indices of the ``n`` best positive scores whose metadata matches every filter that is set."""
+    mask = scores > 0
+    for values, wanted in filters:
+        if wanted is not None and wanted != "":
+            mask &= values == wanted
+    candidates = np.flatnonzero(mask)
+    return candidates[np.argsort(-scores[candidates], kind="stable")[:n]]

@@ -156,9 +156,15 @@ def candidates(
     if not records:
         return []
     query = f"{doc_type} {facts.strip()[:300]}"
-    ids = [d for d in _unique_docs(search.search(query, k=10, type=doc_type)) if d not in exclude]
+    depth = k + len(exclude)  # document mode: one hit per document
+    ids = [
+        d
+        for d in _unique_docs(search.search(query, depth, type=doc_type, documents=True))
+        if d not in exclude
+    ]
     if len(ids) < k:
-        ids += [d for d in _unique_docs(search.search(query, k=10)) if d not in ids and d not in exclude]
+        more = search.search(query, depth, documents=True)
+        ids += [d for d in _unique_docs(more) if d not in ids and d not in exclude]
     return ids[:k]
 
 
