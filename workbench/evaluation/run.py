@@ -59,18 +59,32 @@ def run_faithfulness(
 
 
 def run_retrieval(
-    rows: list[dict[str, Any]], corpus: Path, embedder: str, settings: Settings
+    rows: list[dict[str, Any]],
+    corpus: Path,
+    embedder: str,
+    settings: Settings,
+    documents: bool = False,
+    home: Path | None = None,
 ) -> dict[str, Any]:
-    """hit@1/hit@5/MRR of hybrid search over a fresh library of ``corpus`` (the user's library untouched)."""
-    with tempfile.TemporaryDirectory() as home:
-        wb = Workbench(settings.model_copy(update={"home": Path(home), "embedder": embedder}))
+    """hit@1/hit@5/MRR of hybrid search over a library of ``corpus`` (the user's library untouched): a fresh one,
+    or the cached one at ``home`` (ingest only embeds what changed). ``documents``: document mode, as 查找范文
+    ranks. Rows with a "group" also get ``<group>_hit@1`` and so on."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = Workbench(settings.model_copy(update={"home": home or Path(tmp), "embedder": embedder}))
         wb.ingest([corpus], progress=False)
         name_of = {d.doc_id: Path(p).name for d in wb.list_documents() for p in d.paths}
-        ranks = []
+        ranks: dict[str, list[int | None]] = {"": []}
         for row in rows:
-            docs = list(dict.fromkeys(name_of.get(h.doc_id, "") for h in wb.search(row["query"], k=10)))
-            ranks.append(first_rank(docs, row["doc"]))
-    return {k: round(v, 4) for k, v in retrieval_metrics(ranks).items()}
+            hits = wb.search(row["query"], k=10, documents=documents)
+            rank = first_rank(list(dict.fromkeys(name_of.get(h.doc_id, "") for h in hits)), row["doc"])
+            ranks[""].append(rank)
+            if row.get("group"):
+                ranks.setdefault(row["group"], []).append(rank)
+    out: dict[str, Any] = {}
+    for group, found in ranks.items():
+        prefix = f"{group}_" if group else ""
+        out.update({prefix + k: round(v, 4) for k, v in retrieval_metrics(found).items()})
+    return out
 
 
 def number_precision(summary: str, source: str) -> float:
@@ -228,13 +242,28 @@ def run_eval(
         llm = wb.llm if cfg.get("judge", False) and not quick else None
         run = run_recombined if name == "recombined" else run_claim_set
         result[name] = run(_jsonl(dataset), llm, judge_threshold(settings))
-    retr_cfg = config.get("retrieval", {})
-    if retr_cfg:
+    for name in ("retrieval", "retrieval_paraphrase", "retrieval_real"):
+        retr_cfg = config.get(name, {})
+        if not retr_cfg:
+            continue
+        if quick and retr_cfg.get("full_only"):
+            result[name] = {"skipped": "--quick"}
+            continue
+        dataset = resolve(base, retr_cfg["dataset"], settings.home)
+        if "build" in retr_cfg and not ensure_built(dataset, base / retr_cfg["build"]):
+            result[name] = {"skipped": f"{dataset} 不存在（需要 ../shared/corpus）"}
+            continue
         chosen = embedder or ("fake" if quick else retr_cfg.get("embedder", "e5-small"))
-        rows = _jsonl(base / retr_cfg["dataset"])
-        result["retrieval"] = {
-            **run_retrieval(rows, resolve(base, retr_cfg["corpus"]), chosen, settings),
+        home = None
+        if "cache" in retr_cfg:  # a large library, embedded once per embedder and kept beside the set
+            cache = resolve(base, retr_cfg["cache"], settings.home)
+            home = cache.with_name(f"{cache.name}-{chosen.replace(':', '_').replace('/', '_')}")
+        corpus = resolve(base, retr_cfg["corpus"], settings.home)
+        documents = bool(retr_cfg.get("documents", False))
+        result[name] = {
+            **run_retrieval(_jsonl(dataset), corpus, chosen, settings, documents, home),
             "embedder": chosen,
+            "mode": "documents" if documents else "chunks",
         }
     # --quick uses the fake LLM (it echoes its sources: a check of the plumbing, not of a model).
     writing = settings.model_copy(update={"llm": "fake"}) if quick else settings
