@@ -32,7 +32,7 @@ from workbench import Settings, Workbench
 from workbench.data import samples_dir
 from workbench.evaluation.metrics import first_rank, retrieval_metrics
 from workbench.search.fusion import AGGREGATIONS, aggregate, fuse_documents, rrf
-from workbench.search.hybrid import DocumentFusion
+from workbench.search.hybrid import TITLE_COVER, DocumentFusion
 from workbench.text.tokens import tokenize
 
 from .common import RESULTS, ROOT, news_articles, save, write_articles
@@ -41,10 +41,11 @@ DATASET = RESULTS / "retrieval_real.jsonl"
 LIBRARY = RESULTS / "retrieval_real_library"
 HOME = RESULTS / "retrieval-real-e5"
 MAX_DEPTH = 200
-GRID: dict[str, Sequence[Any]] = {
-    "keyword_weight": (0.5, 1.0, 1.5, 2.0),
+GRID: dict[str, Sequence[Any]] = {  # the fields of DocumentFusion, in order
+    "keyword_weight": (0.0, 0.5, 1.0),
+    "whole_weight": (0.0, 1.0, 2.0),
     "title_weight": (0.0, 0.5, 1.0),
-    "depth": (30, 60, 100, 200),
+    "depth": (30, 100),
     "aggregation": AGGREGATIONS,
 }
 
@@ -57,8 +58,9 @@ class Signals:
     group: str
     dense: list[str]
     keyword: list[str]
-    titles: list[str]
-    doc_bm25: list[str] = field(default_factory=list)
+    whole: list[str]  # whole-document BM25 of the keyword index
+    titles: list[str]  # titles the query covers
+    doc_bm25: list[str] = field(default_factory=list)  # the plain baseline's BM25 over the raw texts
 
 
 def rows(path: Path, group: str = "") -> list[dict[str, str]]:
@@ -107,7 +109,7 @@ def collect(wb: Workbench, items: list[dict[str, str]], baseline: bool) -> list[
 
     name_of = names(wb)
     searcher = wb.searcher
-    titles = searcher.title_index()
+    whole, titles = searcher.doc_indexes()
     doc_ids = sorted(name_of)
     retriever = None
     if baseline:
@@ -115,14 +117,15 @@ def collect(wb: Workbench, items: list[dict[str, str]], baseline: bool) -> list[
         retriever.index([tokenize(wb.document_text(d)) for d in doc_ids], show_progress=False)
     out = []
     for row in items:
-        found = searcher.candidates(row["query"], MAX_DEPTH, None, None, None, "hybrid")
-        chunk_name = {cid: name_of[str(m.get("doc_id"))] for cid, m in found.metas.items()}
+        found = searcher.candidates(row["query"], MAX_DEPTH, None, None, None, "hybrid", fetch=False)
+        chunk_name = {cid: name_of[d] for cid, d in found.doc_of.items()}
         signals = Signals(
             row["doc"],
             row["group"],
             [f"{chunk_name[c]}#{c}" for c in found.dense],
             [f"{chunk_name[c]}#{c}" for c in found.keyword],
-            [name_of[d] for d in titles.search(row["query"], MAX_DEPTH)],
+            [name_of[d] for d, _ in whole.search(row["query"], MAX_DEPTH)],
+            [name_of[d] for d, _ in titles.search(row["query"], MAX_DEPTH, cover=TITLE_COVER)],
         )
         if retriever is not None:
             scores = retriever.get_scores(tokenize(row["query"]))
@@ -138,8 +141,10 @@ def doc_of(signals: Signals) -> dict[str, str]:
 
 def fused(s: Signals, p: DocumentFusion) -> list[str]:
     chunks = [(s.dense[: p.depth], 1.0), (s.keyword[: p.depth], p.keyword_weight)]
-    titles = [(s.titles[: p.depth], p.title_weight)] if p.title_weight > 0 else []
-    scores = fuse_documents([c for c in chunks if c[0]], titles, doc_of(s), p.aggregation)
+    by_doc = [(s.whole[: p.depth], p.whole_weight), (s.titles[: p.depth], p.title_weight)]
+    scores = fuse_documents(
+        [c for c in chunks if c[0] and c[1] > 0], [b for b in by_doc if b[1] > 0], doc_of(s), p.aggregation
+    )
     return sorted(scores, key=lambda d: -scores[d])
 
 

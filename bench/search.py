@@ -5,7 +5,8 @@
 Embedding 40,000 chunks with e5 takes ~45 min on 2 cores, so the scale store replicates the e5 vectors of the
 500-article store built by ``bench.ingest`` (each replica's vectors jittered and renormalised, so the HNSW
 graph is not degenerate; each replica is its own document in Chroma and in the BM25 index). Prints p50/p95
-for hybrid, dense-only and keyword-only search, and the query-embedding share.
+for hybrid, dense-only and keyword-only search, document mode (``documents=True``), and the query-embedding
+share.
 """
 
 from __future__ import annotations
@@ -79,11 +80,15 @@ def main() -> None:
     # Queries: sentences from articles outside the store, and short keyword queries staff would type.
     queries = [a[40:70] for a in news_articles(60, offset=3000)]
     queries += ["教育局召开工作会议", "学生心理健康", "乡村振兴 产业", "新能源汽车销量", "高温天气 防暑"] * 4
-    timings: dict[str, list[float]] = {"hybrid": [], "dense": [], "keyword": []}
+    timings: dict[str, list[float]] = {"hybrid": [], "dense": [], "keyword": [], "documents": []}
+    wb.search("预热", k=5, documents=True)  # builds the title index
     for mode in timings:
         for q in queries:
             t = time.perf_counter()
-            wb.search(q, k=5, mode=mode)
+            if mode == "documents":  # document mode (hybrid): what 查找范文 and drafting use
+                wb.search(q, k=5, documents=True)
+            else:
+                wb.search(q, k=5, mode=mode)
             timings[mode].append((time.perf_counter() - t) * 1000)
     embed_ms = []
     for q in queries:
@@ -103,6 +108,7 @@ def main() -> None:
         result[f"{mode}_ms_p95"] = round(percentile(ms, 0.95), 2)
     result["target_hybrid_p50_ms"] = 50
     result["ratio_hybrid_p50_to_target"] = round(percentile(timings["hybrid"], 0.5) / 50, 3)
+    result["ratio_documents_p50_to_target"] = round(percentile(timings["documents"], 0.5) / 50, 3)
     save(f"search-x{replicas}", result)
     if "--keep" not in sys.argv:
         shutil.rmtree(RESULTS / f"news-e5-x{replicas}", ignore_errors=True)

@@ -80,12 +80,12 @@ def test_title_field_has_its_own_weight(wb: Workbench, tmp_path: Path) -> None:
     searcher = wb.searcher
 
     def first(title_weight: float) -> str:
-        searcher.fusion = DocumentFusion(keyword_weight=1.0, title_weight=title_weight)
+        searcher.fusion = DocumentFusion(keyword_weight=1.0, whole_weight=0.0, title_weight=title_weight)
         return wb.search("校园读书节活动总结", k=4, documents=True)[0].title
 
     assert first(0.0) != "校园读书节活动总结"
     assert first(3.0) == "校园读书节活动总结"
-    assert searcher.title_index().search("读书节", 5) != []
+    assert searcher.doc_indexes()[1].search("校园读书节", 5, cover=0.5) != []
 
 
 def test_cli_documents_json(tmp_path: Path, samples: Path, capsys: pytest.CaptureFixture[str]) -> None:

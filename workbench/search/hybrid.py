@@ -15,7 +15,7 @@ from ..backends.embed import Vectors
 from ..library.store import Store, build_where
 from ..types import Hit
 from .fusion import collapse, fuse_documents, rrf
-from .keyword import LEGACY, DocTokens, KeywordIndex, TitleIndex, doc_set_stamp
+from .keyword import LEGACY, DocIndex, DocTokens, KeywordIndex, doc_set_stamp
 
 CANDIDATES = 30  # per retriever, before fusion
 
@@ -24,10 +24,14 @@ CANDIDATES = 30  # per retriever, before fusion
 class DocumentFusion:
     """How document mode ranks: chosen on the realistic set of ``bench/retrieval_real.py`` (see README)."""
 
-    keyword_weight: float = 1.0  # the keyword ranking's weight (dense = 1)
-    title_weight: float = 0.5  # the title field's ranking
-    depth: int = 100  # chunks per retriever before aggregation
+    keyword_weight: float = 0.0  # the keyword ranking of chunks, aggregated per document (dense = 1)
+    whole_weight: float = 2.0  # the keyword ranking of whole documents
+    title_weight: float = 0.0  # the title field: titles the query covers at least TITLE_COVER of
+    depth: int = 30  # chunks per retriever before aggregation (documents: the same number)
     aggregation: str = "top2"  # see fusion.AGGREGATIONS
+
+
+TITLE_COVER = 0.5  # a title counts as matched when the query holds this share of its words
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Candidates:
     keyword: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     metas: dict[str, dict[str, object]] = field(default_factory=dict)
+    doc_of: dict[str, str] = field(default_factory=dict)  # chunk id → doc id, for every ranked chunk
 
     def rankings(self) -> list[list[str]]:
         return [r for r in (self.dense, self.keyword) if r]
@@ -58,8 +63,9 @@ class HybridSearch:
         self.keyword_weight = keyword_weight
         self.fusion = fusion or DocumentFusion()
         self._keyword: KeywordIndex | None = None
-        self._titles: TitleIndex | None = None
-        self._titles_of: KeywordIndex | None = None  # the keyword index the title index was built beside
+        self._doc_indexes: tuple[KeywordIndex, DocIndex, DocIndex] | None = (
+            None  # built beside this keyword index
+        )
         self._stamp = ""  # the store's change stamp when the keyword index was last brought in line
         self._lock = threading.RLock()
 
@@ -87,9 +93,17 @@ class HybridSearch:
         return [_hit(cid, texts[cid], metas[cid], fused[cid]) for cid in keep]
 
     def candidates(
-        self, query: str, n: int, type: str | None, year: int | None, unit: str | None, mode: str
+        self,
+        query: str,
+        n: int,
+        type: str | None,
+        year: int | None,
+        unit: str | None,
+        mode: str,
+        fetch: bool = True,
     ) -> Candidates:
-        """The ``n`` best chunks of each retriever the mode uses, from complete documents only."""
+        """The ``n`` best chunks of each retriever the mode uses, from complete documents only; ``fetch=False``
+        leaves out the keyword chunks' texts (document mode needs only their documents)."""
         found = Candidates()
         keyword = self.keyword_index()  # first: it reopens a store another process changed
         complete = keyword.docs  # only complete documents are in the keyword index
@@ -98,13 +112,15 @@ class HybridSearch:
             found.dense = [cid for cid, _, meta in dense if str(meta.get("doc_id")) in complete]
             for cid, text, meta in dense:
                 found.texts[cid], found.metas[cid] = text, meta
+                found.doc_of[cid] = str(meta.get("doc_id"))
         if mode in ("hybrid", "keyword"):
-            hits = keyword.search(query, n, type, year, unit)
-            found.keyword = [cid for cid, _ in hits]
-            missing = [c for c, _ in hits if c not in found.texts]
-            for cid, (text, meta) in self.store.get_chunks(missing).items():
-                found.texts[cid], found.metas[cid] = text, meta
-            found.keyword = [cid for cid in found.keyword if cid in found.texts]
+            found.keyword = [cid for cid, _ in keyword.search(query, n, type, year, unit)]
+            if fetch:
+                missing = [c for c in found.keyword if c not in found.texts]
+                for cid, (text, meta) in self.store.get_chunks(missing).items():
+                    found.texts[cid], found.metas[cid] = text, meta
+                found.keyword = [cid for cid in found.keyword if cid in found.texts]
+            found.doc_of.update((cid, keyword.doc_by_chunk[cid]) for cid in found.keyword)
         return found
 
     def _documents(
@@ -113,26 +129,33 @@ class HybridSearch:
         """Documents ranked by RRF of the retrievers' document rankings (chunks aggregated per document,
         and the title field); each hit carries the document's best chunk."""
         p = self.fusion
-        found = self.candidates(query, max(p.depth, k), type, year, unit, mode)
-        doc_of = {cid: str(meta.get("doc_id")) for cid, meta in found.metas.items()}
+        depth = max(p.depth, k)
+        found = self.candidates(query, depth, type, year, unit, mode, fetch=False)
         chunk_rankings = [(r, w) for r, w in ((found.dense, 1.0), (found.keyword, p.keyword_weight)) if r]
-        titles = []
-        if mode != "dense" and p.title_weight > 0:
-            titles = [(self.title_index().search(query, max(p.depth, k), type, year, unit), p.title_weight)]
-        fused = fuse_documents(chunk_rankings, titles, doc_of, p.aggregation)
+        by_doc: list[tuple[list[str], float]] = []
+        if mode != "dense":
+            whole, titles = self.doc_indexes()
+            if p.whole_weight > 0:
+                by_doc.append(([d for d, _ in whole.search(query, depth, type, year, unit)], p.whole_weight))
+            if p.title_weight > 0:
+                matched = titles.search(query, depth, type, year, unit, cover=TITLE_COVER)
+                by_doc.append(([d for d, _ in matched], p.title_weight))
+        fused = fuse_documents(chunk_rankings, by_doc, found.doc_of, p.aggregation)
         best = sorted(fused, key=lambda d: -fused[d])[:k]
         # A document's passage: its chunk ranked best by the chunk fusion; its first chunk if only its title matched.
         chunk_scores = rrf([r for r, _ in chunk_rankings], weights=[w for _, w in chunk_rankings])
         passage: dict[str, str] = {}
         matches: dict[str, int] = {}
         for cid in sorted(chunk_scores, key=lambda c: -chunk_scores[c]):
-            passage.setdefault(doc_of[cid], cid)
-            matches[doc_of[cid]] = matches.get(doc_of[cid], 0) + 1
-        keyword = self.keyword_index()
-        first = [keyword.docs[d].chunk_ids[0] for d in best if d not in passage and keyword.docs[d].chunk_ids]
-        for cid, (text, meta) in self.store.get_chunks(first).items():
+            passage.setdefault(found.doc_of[cid], cid)
+            matches[found.doc_of[cid]] = matches.get(found.doc_of[cid], 0) + 1
+        docs = self.keyword_index().docs
+        for d in best:
+            if d not in passage and docs[d].chunk_ids:
+                passage[d] = docs[d].chunk_ids[0]
+        missing = [passage[d] for d in best if d in passage and passage[d] not in found.texts]
+        for cid, (text, meta) in self.store.get_chunks(missing).items():
             found.texts[cid], found.metas[cid] = text, meta
-            passage[str(meta.get("doc_id"))] = cid
         hits = []
         for d in best:
             cid = passage.get(d, "")
@@ -141,14 +164,15 @@ class HybridSearch:
                 hits.append(replace(hit, matches=matches.get(d, 0)))
         return hits
 
-    def title_index(self) -> TitleIndex:
-        """BM25 over the complete documents' titles, rebuilt when the keyword index is."""
+    def doc_indexes(self) -> tuple[DocIndex, DocIndex]:
+        """BM25 over whole documents and over their titles, rebuilt when the keyword index is (document mode
+        builds them on its first search)."""
         with self._lock:
             keyword = self.keyword_index()
-            if self._titles is None or self._titles_of is not keyword:
+            if self._doc_indexes is None or self._doc_indexes[0] is not keyword:
                 titles = {d: r.title for d, r in self.store.records().items()}
-                self._titles, self._titles_of = keyword.titles(titles), keyword
-            return self._titles
+                self._doc_indexes = (keyword, keyword.whole(), keyword.titles(titles))
+            return self._doc_indexes[1], self._doc_indexes[2]
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index, refreshed when any process committed to the store since it was built."""

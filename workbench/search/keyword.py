@@ -53,6 +53,7 @@ class KeywordIndex:
     _retriever: Any = None
     _chunk_ids: list[str] = field(default_factory=list)
     _doc_of: list[str] = field(default_factory=list)
+    doc_by_chunk: dict[str, str] = field(default_factory=dict)  # chunk id → doc id, for document mode
     _types: Any = None
     _years: Any = None
     _units: Any = None
@@ -74,6 +75,7 @@ class KeywordIndex:
         order = sorted(self.docs)
         self._chunk_ids = [cid for d in order for cid in self.docs[d].chunk_ids]
         self._doc_of = [d for d in order for _ in self.docs[d].chunk_ids]
+        self.doc_by_chunk = dict(zip(self._chunk_ids, self._doc_of, strict=True))
         corpus = [tok for d in order for tok in self.docs[d].tokens]
         metas = [m for d in order for m in self.docs[d].meta]
         self._types = np.array([m[0] for m in metas], dtype=object)
@@ -97,10 +99,16 @@ class KeywordIndex:
         top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
         return [(self._chunk_ids[i], float(scores[i])) for i in top]
 
-    def titles(self, titles: Mapping[str, str]) -> TitleIndex:
+    def titles(self, titles: Mapping[str, str]) -> DocIndex:
         """BM25 over these documents' titles (doc_id → title), with the same filters as the chunks."""
         order = sorted(d for d in titles if d in self.docs and self.docs[d].meta)
-        return TitleIndex(order, [tokenize(titles[d]) for d in order], [self.docs[d].meta[0] for d in order])
+        return DocIndex(order, [tokenize(titles[d]) for d in order], [self.docs[d].meta[0] for d in order])
+
+    def whole(self) -> DocIndex:
+        """BM25 over whole documents (their chunks' tokens together): a long report is scored as one text."""
+        order = sorted(d for d in self.docs if self.docs[d].meta)
+        tokens = [[t for chunk in self.docs[d].tokens for t in chunk] for d in order]
+        return DocIndex(order, tokens, [self.docs[d].meta[0] for d in order])
 
     # -- persistence: a cache, written atomically ---------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -174,9 +182,9 @@ def _parse(data: Any) -> tuple[str, dict[str, DocTokens]]:
     return data["stamp"], docs
 
 
-class TitleIndex:
-    """The title as a field of its own: BM25 over one short text per document, so a query that names a
-    report is not diluted by the report's many chunks."""
+class DocIndex:
+    """BM25 with one text per document: its title (a field of its own, so a query that names a report is not
+    diluted by the report's many chunks) or its whole text."""
 
     def __init__(self, doc_ids: list[str], tokens: list[list[str]], meta: list[tuple[str, int, str]]) -> None:
         import bm25s
@@ -185,21 +193,33 @@ class TitleIndex:
         self._types = np.array([m[0] for m in meta], dtype=object)
         self._years = np.array([m[1] for m in meta], dtype=np.int32)
         self._units = np.array([m[2] for m in meta], dtype=object)
+        self._words = [set(t) for t in tokens]
         self._retriever: Any = None
         if any(tokens):
             self._retriever = bm25s.BM25()
             self._retriever.index(tokens, show_progress=False)
 
     def search(
-        self, query: str, n: int, type: str | None = None, year: int | None = None, unit: str | None = None
-    ) -> list[str]:
-        """Documents whose title shares words with the query, best first."""
+        self,
+        query: str,
+        n: int,
+        type: str | None = None,
+        year: int | None = None,
+        unit: str | None = None,
+        cover: float = 0.0,
+    ) -> list[tuple[str, float]]:
+        """Documents sharing words with the query as (doc_id, bm25 score), best first; ``cover``: only those
+        whose text has at least this share of its distinct words in the query (a title the query names)."""
         tokens = tokenize(query)
         if self._retriever is None or not tokens:
             return []
         scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        if cover > 0:
+            words = set(tokens)
+            covered = [len(w & words) >= cover * len(w) if w else False for w in self._words]
+            scores = np.where(np.array(covered, dtype=bool), scores, 0.0)
         top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
-        return [self.doc_ids[i] for i in top]
+        return [(self.doc_ids[i], float(scores[i])) for i in top]
 
 
 def _best(scores: Any, n: int, *filters: tuple[Any, str | int | None]) -> Any:
