@@ -61,6 +61,7 @@ class Signals:
     whole: list[str]  # whole-document BM25 of the keyword index
     titles: list[str]  # titles the query covers
     doc_bm25: list[str] = field(default_factory=list)  # the plain baseline's BM25 over the raw texts
+    source: str = ""  # sentences: "report" or "news", reported apart as well
 
 
 def rows(path: Path, group: str = "") -> list[dict[str, str]]:
@@ -126,6 +127,7 @@ def collect(wb: Workbench, items: list[dict[str, str]], baseline: bool) -> list[
             [f"{chunk_name[c]}#{c}" for c in found.keyword],
             [name_of[d] for d, _ in whole.search(row["query"], MAX_DEPTH)],
             [name_of[d] for d, _ in titles.search(row["query"], MAX_DEPTH, cover=TITLE_COVER)],
+            source=row.get("from", ""),
         )
         if retriever is not None:
             scores = retriever.get_scores(tokenize(row["query"]))
@@ -160,7 +162,9 @@ def metrics(ranks: list[int | None]) -> dict[str, float]:
 def by_group(signals: list[Signals], ranking: Any) -> dict[str, dict[str, float]]:
     groups: dict[str, list[int | None]] = {}
     for s in signals:
-        groups.setdefault(s.group, []).append(first_rank(ranking(s), s.expected))
+        rank = first_rank(ranking(s), s.expected)
+        for group in (s.group, f"{s.group}_{s.source}") if s.source else (s.group,):
+            groups.setdefault(group, []).append(rank)
     return {g: metrics(r) for g, r in sorted(groups.items())}
 
 
@@ -171,7 +175,9 @@ def product(wb: Workbench, items: list[dict[str, str]], documents: bool) -> dict
     for row in items:
         hits = wb.search(row["query"], k=20, documents=documents)
         docs = list(dict.fromkeys(name_of.get(h.doc_id, "") for h in hits))
-        groups.setdefault(row["group"], []).append(first_rank(docs, row["doc"]))
+        rank = first_rank(docs, row["doc"])
+        for group in (row["group"], f"{row['group']}_{row['from']}") if row.get("from") else (row["group"],):
+            groups.setdefault(group, []).append(rank)
     return {g: metrics(r) for g, r in sorted(groups.items())}
 
 
@@ -189,12 +195,13 @@ def grid(sets: dict[str, list[Signals]]) -> list[dict[str, Any]]:
 
 def print_grid(table: list[dict[str, Any]]) -> None:
     columns = [c for c in table[0] if c not in GRID]
-    print("kw  title depth agg  | " + " | ".join(f"{c} h@1/h@5/mrr" for c in columns))
+    print("kw  whole title depth agg  | " + " | ".join(f"{c} h@1/h@5/mrr" for c in columns))
     for row in table:
         cells = " | ".join("{:.2f}/{:.2f}/{:.2f}".format(*row[c]) for c in columns)
-        print(
-            f"{row['keyword_weight']:<3} {row['title_weight']:<5} {row['depth']:<5} {row['aggregation']:<4} | {cells}"
+        head = (
+            f"{row['keyword_weight']:<3} {row['whole_weight']:<5} {row['title_weight']:<5} {row['depth']:<5}"
         )
+        print(f"{head} {row['aggregation']:<4} | {cells}")
 
 
 def main() -> None:
@@ -205,11 +212,12 @@ def main() -> None:
     if not DATASET.is_file():
         print("skipped: the realistic set needs ../shared/corpus")
         return
-    real_items = rows(DATASET) + rows(ROOT / "evals" / "retrieval_paraphrase.jsonl", "paraphrase")
     real = library(HOME, LIBRARY)
     news, news_items = news_library(real)
     samples = library(RESULTS / "samples-e5", samples_dir())
-    sample_items = rows(ROOT / "evals" / "retrieval.jsonl", "old")
+    paraphrases = rows(ROOT / "evals" / "retrieval_paraphrase.jsonl", "paraphrase")
+    sample_items = rows(ROOT / "evals" / "retrieval.jsonl", "old") + paraphrases  # 6 documents only
+    real_items = rows(DATASET) + paraphrases  # the paraphrases again, among 519 documents
     sets = {
         "real": collect(real, real_items, baseline=True),
         "samples": collect(samples, sample_items, baseline=False),
