@@ -151,3 +151,47 @@ def test_paraphrase_set_names_samples() -> None:
     ]
     samples = {p.name for p in (ROOT / "workbench" / "samples").iterdir()}
     assert len(rows) >= 30 and {r["doc"] for r in rows} == samples
+
+
+def test_eval_runs_the_paraphrases_and_skips_an_unbuildable_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[retrieval_paraphrase]\ndataset = "{ROOT / "evals" / "retrieval_paraphrase.jsonl"}"\n'
+        'corpus = "package:samples"\ndocuments = true\nembedder = "fake"\n'
+        '[retrieval_real]\ndataset = "store:retrieval_real.jsonl"\nbuild = "no_such_builder.py"\n'
+        'corpus = "store:retrieval_real_library"\ncache = "store:retrieval_real_home"\ndocuments = true\n'
+        '[thresholds]\n"retrieval_paraphrase.hit@1" = 0.5\n"retrieval_real.title_hit@1" = 0.75\n',
+        encoding="utf-8",
+    )
+    assert main(["eval", str(config), "--json", "--store", str(tmp_path / "lib")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["retrieval_paraphrase"]["mode"] == "documents" and result["retrieval_paraphrase"]["n"] == 36
+    assert "skipped" in result["retrieval_real"]
+    assert result["thresholds"]["retrieval_real.title_hit@1"]["skipped"] is True
+
+
+def test_run_retrieval_reports_groups_and_keeps_its_library(tmp_path: Path) -> None:
+    from workbench import Settings
+    from workbench.data import samples_dir
+    from workbench.evaluation.run import run_retrieval
+
+    rows = [
+        {
+            "query": "青禾县实验小学2023年度党建工作总结",
+            "doc": "青禾县实验小学2023年度党建工作总结.txt",
+            "group": "title",
+        },
+        {
+            "query": "幼儿体检率和贫血患病率",
+            "doc": "松林镇中心幼儿园2023年保教工作总结.docx",
+            "group": "sentence",
+        },
+    ]
+    settings = Settings(home=tmp_path / "unused", embedder="fake")
+    cache = tmp_path / "cache"
+    first = run_retrieval(rows, samples_dir(), "fake", settings, documents=True, home=cache)
+    assert first["title_hit@1"] == 1.0 and first["sentence_n"] == 1 and first["n"] == 2
+    assert (cache / "manifest.json").is_file()  # kept: the next run embeds nothing
+    assert run_retrieval(rows, samples_dir(), "fake", settings, documents=True, home=cache) == first
