@@ -173,7 +173,7 @@ class HybridSearch:
             keyword = self.keyword_index()
             if self._doc_indexes is None or self._doc_indexes[0] is not keyword:
                 titles = {d: r.title for d, r in self.store.records().items()}
-                self._doc_indexes = (keyword, keyword.whole(), keyword.titles(titles))
+                self._doc_indexes = (keyword, keyword.whole(titles), keyword.titles(titles))
             return self._doc_indexes[1], self._doc_indexes[2]
 
     def keyword_index(self) -> KeywordIndex:

@@ -29,6 +29,7 @@ _KIND = "workbench-keyword-cache"
 CACHE = "tokens.json.gz"
 LEGACY = "tokens.pkl"  # the pickle of format 2: never opened, deleted on the next save
 _MAX_BYTES = 2**30  # a cache larger than this is not ours (and must not exhaust memory)
+WHOLE_B = 0.5  # BM25 length normalisation over whole documents: 0.75 buries a 50k-character report
 
 
 def doc_set_stamp(doc_ids: Iterable[str]) -> str:
@@ -104,11 +105,19 @@ class KeywordIndex:
         order = sorted(d for d in titles if d in self.docs and self.docs[d].meta)
         return DocIndex(order, [tokenize(titles[d]) for d in order], [self.docs[d].meta[0] for d in order])
 
-    def whole(self) -> DocIndex:
-        """BM25 over whole documents (their chunks' tokens together): a long report is scored as one text."""
+    def whole(self, titles: Mapping[str, str]) -> DocIndex:
+        """BM25 over whole documents (their chunks' tokens together): a long report is scored as one text.
+        Each chunk's tokens start with the document's title (see ``entry``); here the title counts once, or a
+        report of 200 chunks would say its title 200 times."""
         order = sorted(d for d in self.docs if self.docs[d].meta)
-        tokens = [[t for chunk in self.docs[d].tokens for t in chunk] for d in order]
-        return DocIndex(order, tokens, [self.docs[d].meta[0] for d in order])
+        tokens = []
+        for d in order:
+            head = tokenize(titles.get(d, ""))
+            body = [
+                chunk[len(head) :] if chunk[: len(head)] == head else chunk for chunk in self.docs[d].tokens
+            ]
+            tokens.append(head + [t for chunk in body for t in chunk])
+        return DocIndex(order, tokens, [self.docs[d].meta[0] for d in order], b=WHOLE_B)
 
     # -- persistence: a cache, written atomically ---------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -186,7 +195,13 @@ class DocIndex:
     """BM25 with one text per document: its title (a field of its own, so a query that names a report is not
     diluted by the report's many chunks) or its whole text."""
 
-    def __init__(self, doc_ids: list[str], tokens: list[list[str]], meta: list[tuple[str, int, str]]) -> None:
+    def __init__(
+        self,
+        doc_ids: list[str],
+        tokens: list[list[str]],
+        meta: list[tuple[str, int, str]],
+        b: float = 0.75,
+    ) -> None:
         import bm25s
 
         self.doc_ids = doc_ids
@@ -196,7 +211,7 @@ class DocIndex:
         self._words = [set(t) for t in tokens]
         self._retriever: Any = None
         if any(tokens):
-            self._retriever = bm25s.BM25()
+            self._retriever = bm25s.BM25(b=b)
             self._retriever.index(tokens, show_progress=False)
 
     def search(
