@@ -27,6 +27,7 @@ TIERS = {
     "search": 5,
     "check": 5,
     "write": 6,
+    "plan": 6.5,  # 对照要点: drafts through write's trusted path and export, so just above write
     "core": 7,
     "evaluation": 8,
     "ui": 9,

@@ -20,6 +20,10 @@ from .errors import (
     StoreError,
     WorkbenchError,
 )
+from .plan.compare import STATUSES, TargetCheck
+from .plan.match import Fact
+from .plan.parse import Item, Plan, PlanSection, Target
+from .plan.report import ItemResult, PlanCheck
 from .types import DOC_TYPES, Chunk, Document, DocumentInfo, Hit, IngestReport
 from .write.condense import Summary
 from .write.draft import Draft, Precedent
@@ -27,6 +31,7 @@ from .write.draft import Draft, Precedent
 __all__ = [
     "DOC_TYPES",
     "LLM",
+    "STATUSES",
     "CheckReport",
     "Chunk",
     "ClaimResult",
@@ -36,19 +41,27 @@ __all__ = [
     "Draft",
     "Embedder",
     "EmbedderMismatchError",
+    "Fact",
     "FakeEmbedder",
     "FakeLLM",
     "Finding",
     "Hit",
     "IngestReport",
     "InputError",
+    "Item",
+    "ItemResult",
     "ModelError",
     "NotFoundError",
+    "Plan",
+    "PlanCheck",
+    "PlanSection",
     "Precedent",
     "Settings",
     "StoreBusyError",
     "StoreError",
     "Summary",
+    "Target",
+    "TargetCheck",
     "Workbench",
     "WorkbenchError",
     "make_embedder",

@@ -57,6 +57,8 @@ class Draft:
     ledger: list[dict[str, Any]] = field(default_factory=list)
     repairs: list[dict[str, str]] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
+    # A summary drafted from a plan (workbench.plan): the items with no fact, listed after the body.
+    unseen: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def unused_facts(self) -> list[dict[str, Any]]:
@@ -77,6 +79,7 @@ class Draft:
             "ledger": self.ledger,
             "repairs": self.repairs,
             "placeholders": self.placeholders,
+            "unseen": self.unseen,
         }
 
 
