@@ -58,6 +58,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--exclude", default="", help="不要使用的范文文档编号，逗号分隔")
     p.add_argument("--outline", type=Path, help="按编辑过的提纲起草（workbench outline --json 的输出）")
     p.add_argument("--out", type=Path, help="导出为 .docx / .md / .txt")
+    p.add_argument("--plan", help="按工作要点逐项写总结（--type 工作总结）：要点文件或库中的文档编号")
+    p.add_argument("--mapping", type=Path, help="事实与要点的对应关系 JSON（与 plan-check 相同）")
+    p = sub.add_parser(
+        "plan-check", parents=[common], help="对照工作要点：逐项看落实情况（已落实/部分落实/未见）"
+    )
+    p.add_argument("--plan", required=True, help="工作要点：文件（txt/md/docx/pdf）或库中的文档编号")
+    p.add_argument("--facts", type=Path, help="本年度事实文件：每行一条事实")
+    p.add_argument("--from-library", action="store_true", help="另从库中取同单位、同年度的材料作为事实")
+    p.add_argument("--unit", help="单位（配合 --from-library）")
+    p.add_argument("--year", type=int, help="年度（配合 --from-library）")
+    p.add_argument("--mapping", type=Path, help='纠正对应关系的 JSON：{"事实原文或序号": "要点编号" 或 null}')
+    p.add_argument("--table", type=Path, help="导出对照表：.xlsx 或 .docx")
     p = sub.add_parser("condense", parents=[common], help="把长报告压缩成指定字数的摘要")
     p.add_argument("source", help="文件路径或库中的文档编号")
     p.add_argument("--chars", type=int, default=800)
@@ -200,6 +212,25 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_outline(plan.to_json())
         return plan.to_json()
+    if args.command == "plan-check":
+        checked_plan = _plan_check(wb, args)
+        if args.table:
+            wb.export_plan_table(checked_plan, args.table)
+        if not args.json:
+            _print_plan_check(checked_plan.to_json())
+        return checked_plan.to_json()
+    if args.command == "draft" and args.plan:
+        if args.type not in (None, "工作总结"):
+            raise InputError("按工作要点起草只能写工作总结", "去掉 --type，或写 --type 工作总结。")
+        args.from_library, args.year = False, None
+        against = _plan_check(wb, args)
+        draft = wb.draft_from_plan(against, args.unit, args.period, on_token=None if args.json else _echo)
+        if not args.json and draft.check:
+            print()
+            _print_check(draft.check)
+        if args.out:
+            export(draft.text, args.out)
+        return {**draft.to_json(), "plan_check": against.to_json()}
     if args.command == "draft":
         pinned, excluded = _ids(args.precedents), _ids(args.exclude)
         stream = None if args.json else _echo
@@ -263,6 +294,101 @@ def run(args: argparse.Namespace) -> Any:
         _print_hits(wb.search(args.query, 3))
         return None
     raise AssertionError(args.command)
+
+
+def _plan_check(wb: Workbench, args: argparse.Namespace) -> Any:
+    """plan-check's and draft --plan's shared part: read the plan, facts and mapping, then check."""
+    path = Path(args.plan)
+    plan = wb.read_text(path) if path.exists() else wb.document_text(args.plan)
+    if args.facts is None and not args.from_library:
+        raise InputError(
+            "没有给出事实", "用 --facts 给出事实文件（每行一条），或用 --from-library 从库中取材料。"
+        )
+    facts = wb.read_text(args.facts, clean=False) if args.facts else ""
+    mapping = _mapping(args.mapping) if args.mapping else None
+    with _progress_bar() as progress:
+        return wb.plan_check(
+            plan,
+            facts,
+            args.from_library,
+            args.unit or None,
+            args.year,
+            mapping,
+            progress,
+            args.facts.name if args.facts else "事实材料",
+        )
+
+
+class _progress_bar:
+    """tqdm on stderr for the matching (only on a terminal, so --json and logs stay clean)."""
+
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+
+        def update(done: int, total: int) -> None:
+            from tqdm import tqdm
+
+            if self.bar is None:
+                self.bar = tqdm(
+                    total=total, desc="对照", unit="条", file=sys.stderr, disable=None, leave=False
+                )
+            self.bar.update(done - self.bar.n)
+
+        return update
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _mapping(path: Path) -> dict[str, str | None]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(
+            f"无法读取对应关系文件 {path}：{exc}", '请写成 JSON：{"事实原文或序号": "要点编号" 或 null}。'
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError("对应关系文件应是一个 JSON 对象", '例如 {"3": "5", "台风停课两天": null}。')
+    return {str(k): None if v is None else str(v) for k, v in data.items()}
+
+
+_STATUS_MARK = {"已落实": "✓", "部分落实": "△", "未见落实情况": "✗"}
+
+
+def _print_plan_check(result: dict[str, Any]) -> None:
+    counts = result["counts"]
+    total = len(result["items"])
+    print(
+        f"{result['title'] or '工作要点'}：共 {total} 项，"
+        + "，".join(f"{k} {v} 项" for k, v in counts.items())
+    )
+    if counts["未见落实情况"] == total:
+        print(
+            "所有要点都没有找到对应的事实：请检查事实材料是否属于这一年度、这个单位，或用 --mapping 指定对应关系。"
+        )
+    sections = {s["id"]: s["title"] for s in result["sections"]}
+    shown = None
+    for item in result["items"]:
+        if item["section"] != shown:
+            shown = item["section"]
+            if shown:
+                print(f"\n{shown}、{sections[shown]}")
+        print(f"{_STATUS_MARK[item['status']]} {item['id']}. {item['title']} —— {item['status']}")
+        for fact in item["facts"]:
+            print(f"    · {fact['text']}" + (f"（{fact['source']}）" if fact["source"] else ""))
+        for t in item["targets"]:
+            if t["value"] is not None:
+                got = (
+                    "、".join(t["reported"]) + ("" if t["met"] else "（未达到）")
+                    if t["reported"]
+                    else "未报告"
+                )
+                print(f"    目标：{t['text']}；实际：{got}")
+    if result["unmatched_facts"]:
+        print(f"\n未归入任何要点的事实 {len(result['unmatched_facts'])} 条：")
+        for fact in result["unmatched_facts"]:
+            print(f"    · {fact['text']}")
 
 
 def outline_from_file(path: Path) -> Any:

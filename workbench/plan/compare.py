@@ -12,11 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..check.numbers import Quantity, same_unit
+from ..check.numbers import Quantity
 from .parse import Target
 
 DONE, PARTLY, UNSEEN = "已落实", "部分落实", "未见落实情况"
 STATUSES = (DONE, PARTLY, UNSEEN)
+
+
+_PEOPLE = frozenset({"人", "名", "位"})
+
+
+def same_unit(a: str, b: str) -> bool:
+    """The same unit; 人/名/位 all count people. (Not the checker's looser groups: 5个 groups are no 20所
+    schools.)"""
+    return a == b or (a in _PEOPLE and b in _PEOPLE)
 
 
 @dataclass

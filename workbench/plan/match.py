@@ -13,8 +13,8 @@ import numpy as np
 
 from ..backends.embed import Vectors
 from ..errors import InputError
-from ..text.tokens import tokenize
-from .parse import Item
+from ..text.tokens import tokenize, words
+from .parse import Item, figures
 
 Embed = Callable[[Sequence[str]], Vectors]
 Progress = Callable[[int, int], None]  # (done, total)
@@ -35,23 +35,27 @@ class Fact:
         return {"text": self.text, "source": self.source}
 
 
-def _words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if len(t) >= 2 and not t[0].isdigit()}
+def _words(text: str, parts: bool = False) -> set[str]:
+    """A text's words of two characters or more, and the units of its figures (#间: a fact reporting 126间
+    answers the item that promised 120间; a common unit like % weighs little, being in many items). With
+    ``parts`` (an item's side) the words' parts too (中小学 → 中小, 小学), so a fact's 智慧 finds 智慧教室;
+    a fact keeps whole words, so 中小学 counts once."""
+    found = set(words(text)) | (set(tokenize(text)) if parts else set())
+    return {t for t in found if len(t) >= 2 and not t[0].isdigit()} | {f"#{q.unit}" for q in figures(text)}
 
 
 def word_scores(items: Sequence[Item], facts: Sequence[Fact]) -> np.ndarray:
     """facts × items: the share of a fact's words (weighted by rarity among items) the item also uses."""
-    vocab = [_words(f"{i.title} {i.text}") for i in items]
+    vocab = [_words(f"{i.title} {i.text}", parts=True) for i in items]
     n = len(items)
     df: dict[str, int] = {}
-    for words in vocab:
-        for w in words:
+    for item_words in vocab:
+        for w in item_words:
             df[w] = df.get(w, 0) + 1
     top = math.log(1 + n)
     out = np.zeros((len(facts), n), dtype=np.float32)
     for r, fact in enumerate(facts):
-        words = _words(fact.text)
-        weight = {w: math.log(1 + n / df[w]) if w in df else top * _UNKNOWN_WEIGHT for w in words}
+        weight = {w: math.log(1 + n / df[w]) if w in df else top * _UNKNOWN_WEIGHT for w in _words(fact.text)}
         total = sum(weight.values())
         if not total:
             continue
@@ -73,14 +77,14 @@ def scores(
     items: Sequence[Item], facts: Sequence[Fact], embed: Embed | None, progress: Progress | None = None
 ) -> np.ndarray:
     """facts × items: word score plus the cosine above the fact's mean over all items."""
-    words = word_scores(items, facts)
+    shared = word_scores(items, facts)
     if embed is None or not facts or not items:
-        return words
+        return shared
     total = len(items) + len(facts)
     item_vecs = _embed(embed, [f"{i.title}。{i.text[:_ITEM_CHARS]}" for i in items], progress, 0, total)
     fact_vecs = _embed(embed, [f.text for f in facts], progress, len(items), total)
     cos = fact_vecs @ item_vecs.T
-    out: np.ndarray = words + COSINE_WEIGHT * (cos - cos.mean(axis=1, keepdims=True))
+    out: np.ndarray = shared + COSINE_WEIGHT * (cos - cos.mean(axis=1, keepdims=True))
     return out
 
 

@@ -21,8 +21,7 @@ from ..errors import InputError
 from ..text.structure import heading_level, marker_end
 from ..text.tokens import tokenize
 
-_UPPER_BEFORE = ("不超过", "控制在")
-_UPPER_AFTER = ("以内", "以下")
+_UPPER = ("不超过", "控制在", "以内", "以下")
 _WORDING = re.compile(r"拟|计划|力争|争取")
 _CN = "一二三四五六七八九十"
 _DEADLINE = re.compile(
@@ -30,10 +29,11 @@ _DEADLINE = re.compile(
     rf"|(?:\d{{4}}年)?(?:年内|年底前|年底|年末|上半年|下半年|学期末|本学期内|暑假前|寒假前)"
 )
 _LONG_NUMBER = re.compile(r"^\d{3}\s*(?:[、．]|\.(?!\d))")  # 100. — the shared pattern stops at two digits
-_CLAUSE = re.compile(r"[^，,；;。！？]+")
+_CLAUSE = re.compile(r"[^，,；;。！？\n]+")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]{0,40}》|\"[^\"]{0,30}\"")
 _SENTENCE_END = ("。", "；", "！", "？", "：")
 _MAX_KEYS = 8
+_NOT_AMOUNTS = ("届", "年")  # 十九届, 九年一贯制, 三年行动: names and spans, not amounts promised
 
 
 @dataclass(frozen=True)
@@ -189,9 +189,9 @@ def keys(text: str, title: str = "") -> list[str]:
 
 
 def _bound(clause: str, q: Quantity) -> str:
-    before, after = clause[max(0, q.start - 4) : q.start], clause[q.start : q.end + 3]
-    upper = any(w in before for w in _UPPER_BEFORE) or any(w in after for w in _UPPER_AFTER)
-    return "max" if upper else "min"
+    # the figure with a few characters either side (不超过 may be read into the figure as its 超过)
+    near = clause[max(0, q.start - 4) : q.end + 3]
+    return "max" if any(w in near for w in _UPPER) else "min"
 
 
 def figures(text: str) -> list[Quantity]:
@@ -202,7 +202,7 @@ def figures(text: str) -> list[Quantity]:
     return [
         q
         for q in quantities(text, skip=skip)
-        if q.unit and q.unit != "届" and text[max(0, q.start - 1) : q.start] != "第"
+        if q.unit and q.unit not in _NOT_AMOUNTS and text[max(0, q.start - 1) : q.start] != "第"
     ]
 
 
@@ -211,7 +211,7 @@ def targets(text: str) -> list[Target]:
     clause with a deadline or wording but no figure as a target without a value."""
     out: list[Target] = []
     for m in _CLAUSE.finditer(text):
-        clause = m.group(0).strip()
+        clause = _strip_marker(m.group(0).strip())
         if not clause:
             continue
         deadline = next((d.group(0) for d in _DEADLINE.finditer(clause)), "")
