@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..backends.embed import FakeEmbedder
+from ..backends.embed import FakeEmbedder, make_embedder
 from ..backends.llm import LLM, FakeLLM
 from ..backends.models import judge_threshold
 from ..check.numbers import quantities
@@ -21,6 +21,7 @@ from ..library.documents import load_document
 from ..write.condense_parts import coverage, figures_kept, top_level
 from .claims import ensure_built, judged, run_claim_set, run_recombined
 from .metrics import balanced_accuracy_for, faithfulness_metrics, first_rank, retrieval_metrics
+from .plans import run_plancheck
 
 SUPPORTED_KINDS = ("original", "shortened", "number_cn", "synonym")
 
@@ -279,6 +280,21 @@ def run_eval(
     if draft_cfg and writing_llm is not None:
         result["drafts"] = run_drafts(
             _jsonl(base / draft_cfg["factsheets"]), resolve(base, draft_cfg["corpus"]), writing_llm, writing
+        )
+    plan_cfg = config.get("plancheck", {})
+    if plan_cfg:
+        # --quick: the fakes (the plumbing and the rules); the full run: the configured embedder and LLM.
+        plan_llm = FakeLLM() if quick else wb.llm
+        chosen_embedder = settings.model_copy(update={"embedder": embedder}) if embedder else None
+        plan_embedder = (
+            FakeEmbedder() if quick else make_embedder(chosen_embedder) if chosen_embedder else wb.embedder
+        )
+        result["plancheck"] = run_plancheck(
+            _jsonl(base / plan_cfg["dataset"]),
+            writing,
+            plan_llm,
+            plan_embedder,
+            bool(plan_cfg.get("draft", True)),
         )
     thresholds = {k: float(v) for k, v in config.get("thresholds", {}).items()}
     if quick:
