@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from workbench import STATUSES, FakeLLM, InputError, Workbench
 from workbench.check.numbers import quantities
 from workbench.cli import main
@@ -16,6 +17,7 @@ from workbench.plan.match import Fact, match
 from workbench.plan.parse import Target, parse, targets
 from workbench.plan.summary import UNSEEN_HEADING
 
+EVALS = ROOT / "evals"  # this checkout's sets (the installed workbench.evals may be another checkout's)
 # A fictional plan, numbered afresh in every section, with （1） entries under an item and a 落款.
 PLAN = """石桥县教育局2025年工作要点
 
@@ -349,3 +351,18 @@ def test_the_real_2020_plan_parses_to_six_sections_and_nineteen_items(corpus: Pa
     assert len(plan.sections) == 6 and len(plan.items) == 19
     assert [len(s.items) for s in plan.sections] == [4, 4, 3, 3, 2, 3]
     assert plan.items[0].title == "强化政治建设" and plan.items[-1].section == "六"
+
+
+# -- the hand-labelled eval set ---------------------------------------------------------------------------
+
+
+def test_every_eval_plan_parses_to_its_labelled_items() -> None:
+    rows = [json.loads(ln) for ln in (EVALS / "plancheck.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 3
+    for row in rows:
+        assert [i.id for i in parse(row["plan"]).items] == list(row["expected"]), row["name"]
+
+
+def test_the_eval_sets_prose_plan_is_refused() -> None:
+    with pytest.raises(InputError, match="没有找到编号"):
+        parse((EVALS / "plancheck_bad_plan.txt").read_text(encoding="utf-8"))
