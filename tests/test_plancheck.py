@@ -366,3 +366,19 @@ def test_every_eval_plan_parses_to_its_labelled_items() -> None:
 def test_the_eval_sets_prose_plan_is_refused() -> None:
     with pytest.raises(InputError, match="没有找到编号"):
         parse((EVALS / "plancheck_bad_plan.txt").read_text(encoding="utf-8"))
+
+
+def test_cli_outline_from_plan_then_draft_from_the_edited_outline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fake_wb: Workbench
+) -> None:
+    monkeypatch.setenv("WORKBENCH_EMBEDDER", "fake")
+    plan, facts = _files(tmp_path)
+    argv = ["outline", "--plan", str(plan), "--facts", str(facts), "--store", str(tmp_path / "s"), "--json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["heading"] for s in data["sections"]] == ["一、办好家门口的好学校", "二、建设教师队伍"]
+    data["sections"][0]["heading"] = "一、学位和集团化办学"
+    edited = Workbench.load_outline(json.dumps(data, ensure_ascii=False))
+    draft = fake_wb.draft_from_plan(fake_wb.plan_check(PLAN, FACTS), outline=edited)
+    assert draft.text.index("一、学位和集团化办学") < draft.text.index(UNSEEN_HEADING)
+    assert main(["outline", "--store", str(tmp_path / "s")]) == 1  # neither --type/--facts nor --plan

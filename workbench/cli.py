@@ -50,16 +50,16 @@ def _parser() -> argparse.ArgumentParser:
         ("draft", "按本期事实起草：先提纲，再逐部分写，每句核对事实"),
     ):
         p = sub.add_parser(name, parents=[common], help=help_)
-        p.add_argument("--type", required=name == "outline", choices=DOC_TYPES)
-        p.add_argument("--facts", required=name == "outline", type=Path, help="事实材料文件：每行一条事实")
+        p.add_argument("--type", choices=DOC_TYPES)
+        p.add_argument("--facts", type=Path, help="事实材料文件：每行一条事实")
         p.add_argument("--unit", default="")
         p.add_argument("--period", default="")
         p.add_argument("--precedents", default="", help="指定范文的文档编号，逗号分隔")
         p.add_argument("--exclude", default="", help="不要使用的范文文档编号，逗号分隔")
+        p.add_argument("--plan", help="按工作要点写（提纲 / 工作总结）：要点文件或库中的文档编号")
+        p.add_argument("--mapping", type=Path, help="事实与要点的对应关系 JSON（与 plan-check 相同）")
     p.add_argument("--outline", type=Path, help="按编辑过的提纲起草（workbench outline --json 的输出）")
     p.add_argument("--out", type=Path, help="导出为 .docx / .md / .txt")
-    p.add_argument("--plan", help="按工作要点逐项写总结（--type 工作总结）：要点文件或库中的文档编号")
-    p.add_argument("--mapping", type=Path, help="事实与要点的对应关系 JSON（与 plan-check 相同）")
     p = sub.add_parser(
         "plan-check", parents=[common], help="对照工作要点：逐项看落实情况（已落实/部分落实/未见）"
     )
@@ -206,7 +206,17 @@ def run(args: argparse.Namespace) -> Any:
         if not args.json:
             _print_check(checked)
         return checked.to_json()
+    if args.command == "outline" and args.plan:
+        args.from_library, args.year = False, None
+        plan_outline = wb.plan_outline(_plan_check(wb, args), args.unit, args.period)
+        if not args.json:
+            _print_outline(plan_outline.to_json())
+        return plan_outline.to_json()
     if args.command == "outline":
+        if args.type is None or args.facts is None:
+            raise InputError(
+                "缺少 --type 和 --facts", "给出文稿类型和事实文件（或用 --plan 按工作要点生成提纲）。"
+            )
         facts = wb.read_text(args.facts, clean=False)
         plan = wb.outline(args.type, facts, args.unit, args.period, _ids(args.precedents), _ids(args.exclude))
         if not args.json:
@@ -224,7 +234,10 @@ def run(args: argparse.Namespace) -> Any:
             raise InputError("按工作要点起草只能写工作总结", "去掉 --type，或写 --type 工作总结。")
         args.from_library, args.year = False, None
         against = _plan_check(wb, args)
-        draft = wb.draft_from_plan(against, args.unit, args.period, on_token=None if args.json else _echo)
+        edited_plan = outline_from_file(args.outline) if args.outline else None  # from outline --plan
+        draft = wb.draft_from_plan(
+            against, args.unit, args.period, on_token=None if args.json else _echo, outline=edited_plan
+        )
         if not args.json and draft.check:
             print()
             _print_check(draft.check)

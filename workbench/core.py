@@ -344,12 +344,28 @@ class Workbench:
         period: str = "",
         on_token: Callable[[str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        outline: Outline | None = None,
     ) -> Draft:
         """A 工作总结 in the plan's order through the verified path: one section per plan section with its
-        items' facts only; items with no fact are listed after the body (「未见落实情况」), never written."""
+        items' facts only; items with no fact are listed after the body (「未见落实情况」), never written.
+        ``outline``: ``plan_outline``'s outline as the user edited it."""
         return plan_summary.draft(
-            self.llm, check, unit, period, self.settings.section_tokens, self.check, on_token, cancelled
+            self.llm,
+            check,
+            unit,
+            period,
+            self.settings.section_tokens,
+            self.check,
+            on_token,
+            cancelled,
+            outline,
         )
+
+    @staticmethod
+    def plan_outline(check: PlanCheck, unit: str = "", period: str = "") -> Outline:
+        """The editable outline ``draft_from_plan`` writes from: a section per plan section, its items' facts
+        (``plan_item``: their ids); no model call."""
+        return plan_summary.make_outline(check, unit, period)
 
     @staticmethod
     def export_plan_table(check: PlanCheck, path: str | Path) -> Path:

@@ -67,9 +67,11 @@ def draft(
     checker: trusted.Checker,
     on_token: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    edited: outline.Outline | None = None,
 ) -> Draft:
-    """Write the summary of ``check`` section by section (verified), then append the 未见落实情况 list."""
-    plan = make_outline(check, unit, period)
+    """Write the summary of ``check`` section by section (verified), then append the 未见落实情况 list.
+    ``edited``: the outline of ``make_outline`` as the user changed it (sections renamed, facts moved)."""
+    plan = edited or make_outline(check, unit, period)
     written = trusted.draft(llm, plan, [], max_tokens, checker, on_token, cancelled)
     tail = unseen_list(check)
     if tail and on_token:
