@@ -351,6 +351,7 @@ def test_the_real_2020_plan_parses_to_six_sections_and_nineteen_items(corpus: Pa
     assert len(plan.sections) == 6 and len(plan.items) == 19
     assert [len(s.items) for s in plan.sections] == [4, 4, 3, 3, 2, 3]
     assert plan.items[0].title == "强化政治建设" and plan.items[-1].section == "六"
+    assert plan.title.endswith("2020年工作要点")  # not the red header above it
 
 
 # -- the hand-labelled eval set ---------------------------------------------------------------------------

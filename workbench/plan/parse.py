@@ -33,6 +33,7 @@ _CLAUSE = re.compile(r"[^，,；;。！？\n]+")
 _QUOTED = re.compile(r"“[^”]{0,30}”|《[^》]{0,40}》|\"[^\"]{0,30}\"")
 _SENTENCE_END = ("。", "；", "！", "？", "：")
 _MAX_KEYS = 8
+_PLAN_WORDS = re.compile(r"要点|计划|思路|安排")
 _NOT_AMOUNTS = ("届", "年")  # 十九届, 九年一贯制, 三年行动: names and spans, not amounts promised
 
 
@@ -138,6 +139,14 @@ def _signature(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+def _title(lines: list[str], levels: list[int]) -> str:
+    """The plan's title: the first line before the first heading that names a plan (a red-header's
+    “……文件” line comes before it), else the first line."""
+    first = next((i for i, lv in enumerate(levels) if lv), len(lines))
+    head = [ln.lstrip("#").strip() for ln in lines[:first]]
+    return next((ln for ln in head if _PLAN_WORDS.search(ln) and len(ln) <= 60), head[0] if head else "")
+
+
 def parse(text: str) -> Plan:
     """The plan's sections and items; a text with no numbered items is a clear error."""
     lines = _signature([ln.strip() for ln in text.split("\n") if ln.strip()])
@@ -146,7 +155,7 @@ def parse(text: str) -> Plan:
     sections: list[PlanSection] = []
     bodies: list[tuple[str, list[str]]] = []  # (section label, lines of the item)
     item_level = 0
-    title = next((ln.lstrip("#").strip() for ln, lv in zip(lines, levels, strict=True) if not lv), "")
+    title = _title(lines, levels)
     if not has_sections:
         sections.append(PlanSection("", ""))
         item_level = min((lv for lv in levels if lv), default=0)
