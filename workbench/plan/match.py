@@ -23,7 +23,7 @@ THRESHOLD = 0.4  # calibrated on evals/plancheck.jsonl with the fake and e5-smal
 COSINE_WEIGHT = 0.5  # how much the relative cosine adds to the word score (same calibration)
 _UNKNOWN_WEIGHT = 0.5  # a fact's word no item uses (a school's name, a date) counts half against it
 _BATCH = 32
-_ITEM_CHARS = 200
+_ITEM_CHARS = 80  # an item's title and opening: as accurate as 200 characters on the eval set, 2.5× faster
 
 
 @dataclass(frozen=True)
