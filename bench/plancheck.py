@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from workbench import Settings, Workbench
-from workbench.data import evals_dir
 
 from .common import ROOT, median, save
 
@@ -33,7 +32,7 @@ def main() -> None:
         return
     rows = [
         json.loads(ln)
-        for ln in (evals_dir() / "plancheck.jsonl").read_text(encoding="utf-8").splitlines()
+        for ln in (ROOT / "evals" / "plancheck.jsonl").read_text(encoding="utf-8").splitlines()
         if ln
     ]
     facts = "\n".join([f["text"] for r in rows for f in r["facts"]][:FACTS])
