@@ -383,3 +383,17 @@ def test_cli_outline_from_plan_then_draft_from_the_edited_outline(
     draft = fake_wb.draft_from_plan(fake_wb.plan_check(PLAN, FACTS), outline=edited)
     assert draft.text.index("一、学位和集团化办学") < draft.text.index(UNSEEN_HEADING)
     assert main(["outline", "--store", str(tmp_path / "s")]) == 1  # neither --type/--facts nor --plan
+
+
+def test_the_plancheck_eval_passes_quick(tmp_path: Path, wb: Workbench) -> None:
+    from workbench.evaluation.run import run_eval
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[plancheck]\ndataset = "{EVALS / "plancheck.jsonl"}"\n[thresholds]\n"plancheck.status_accuracy" = 0.9\n'
+        '"plancheck.unseen_kept_out" = 1.0\n"plancheck.clean_body" = 1.0\n',
+        encoding="utf-8",
+    )
+    result = run_eval(config, wb, quick=True)
+    assert result["passed"], result["thresholds"]
+    assert result["plancheck"]["items"] == 83 and result["plancheck"]["unsupported_in_body"] == 0
