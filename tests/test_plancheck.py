@@ -263,7 +263,8 @@ def test_the_table_exports_to_docx(fake_wb: Workbench, tmp_path: Path) -> None:
 
 
 def test_the_table_exports_to_xlsx(fake_wb: Workbench, tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")  # not yet a dependency of the project
+    import openpyxl
+
     path = export_table(fake_wb.plan_check(PLAN, FACTS), tmp_path / "对照表.xlsx")
     sheet = openpyxl.load_workbook(path).active
     assert sheet.cell(row=3, column=4).value == PARTLY

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 from ..write.export import BODY_FONT, H1_FONT, TITLE_FONT, _font
 from .compare import DONE, PARTLY
 from .report import ItemResult, PlanCheck
@@ -34,14 +34,8 @@ def _row(r: ItemResult) -> tuple[str, ...]:
 
 
 def to_xlsx(check: PlanCheck, path: Path) -> Path:
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
-    except ImportError as exc:  # not yet among the project's dependencies
-        raise ConfigError(
-            "导出 .xlsx 需要 openpyxl，当前环境没有安装",
-            "请安装 openpyxl（pip install openpyxl），或改用 .docx。",
-        ) from exc
+    from openpyxl import Workbook  # loaded only when a spreadsheet is asked for
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     book = Workbook()
     sheet = book.active
