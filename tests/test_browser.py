@@ -296,3 +296,94 @@ def test_login_when_users_are_configured(browser: Any, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# A fictional 工作要点 and its year's facts: item 1 and 3 done, 2 short of its target, 4 and 5 without a fact,
+# and a fact about something else.
+PLAN_TEXT = """柳岸镇中心学校2025年工作要点
+
+一、提升办学条件
+1. 改造学生食堂，新增就餐座位不少于300个。
+2. 建设录播教室，年内建成2间。
+二、加强队伍建设
+1. 组织教师参加市级培训，人均培训不少于48学时。
+2. 开展师徒结对，结对40对以上。
+3. 开展教师读书沙龙活动。
+
+柳岸镇中心学校
+2025年1月8日
+"""
+PLAN_FACTS = """学生食堂改造完成，新增就餐座位320个。
+建成录播教室1间。
+教师人均参加市级培训52学时。
+镇文化站举办迎新春书法展。"""
+
+
+def _status_of(page: Any, item: str) -> str:
+    return str(page.locator(f"#plan-table tr.plan-item[data-item='{item}']").get_attribute("data-status"))
+
+
+def test_plan_check_colours_moves_a_fact_and_drafts(page: Any, tmp_path: Path) -> None:
+    page.get_by_role("tab", name="对照要点").click()
+    page.locator("#plan-doc").click()  # the library's 工作要点 are offered, and picking one shows its text
+    page.get_by_role("option", name="云溪县教育局2024年工作要点", exact=False).click()
+    page.wait_for_function(
+        "document.querySelector('#plan-text textarea').value.includes('推进集团化办学')", timeout=15_000
+    )
+    page.locator("#plan-text textarea").fill(PLAN_TEXT)
+    page.locator("#plan-facts textarea").fill(PLAN_FACTS)
+    page.locator("#plan-go").click()
+    counts = page.locator("#plan-counts")
+    counts.get_by_text("共 5 项").wait_for(timeout=30_000)
+    assert "已落实 2" in counts.inner_text() and "部分落实 1" in counts.inner_text()
+    assert "未见落实情况 2" in counts.inner_text()
+    statuses = [_status_of(page, i) for i in "12345"]
+    assert statuses == ["已落实", "部分落实", "已落实", "未见落实情况", "未见落实情况"]
+    colour = "e => getComputedStyle(e).backgroundColor"
+    badges = {
+        s: page.locator(f"#plan-table tr.plan-item[data-item='{i}'] .plan-status").evaluate(colour)
+        for s, i in (("done", "1"), ("partly", "2"), ("unseen", "4"))
+    }
+    assert badges == {"done": "rgb(21, 128, 61)", "partly": "rgb(180, 83, 9)", "unseen": "rgb(185, 28, 28)"}
+    table = page.locator("#plan-table")
+    assert "一、提升办学条件" in table.inner_text() and "二、加强队伍建设" in table.inner_text()
+    row2 = table.locator("tr.plan-item[data-item='2']").inner_text()
+    assert "建成录播教室1间" in row2 and "出处：事实材料" in row2 and "实际 1间，未达到" in row2
+    assert "镇文化站举办迎新春书法展" in page.locator("#plan-unmatched").inner_text()
+    _shot(page, "plan")
+
+    cell = page.locator("#plan-mapping [data-testid=cell-3-3]")  # fact 4 (the 书法展) → item 5
+    cell.dblclick()
+    cell.locator("textarea").fill("5")
+    cell.locator("textarea").press("Enter")
+    page.locator("#plan-rerun").click()
+    counts.get_by_text("已落实 3").wait_for(timeout=30_000)
+    assert _status_of(page, "5") == "已落实" and _status_of(page, "4") == "未见落实情况"
+    assert "书法展" in page.locator("#plan-table tr.plan-item[data-item='5']").inner_text()
+
+    page.locator("#plan-draft").click()
+    unseen = page.locator("#plan-unseen")
+    unseen.get_by_text("开展师徒结对").wait_for(timeout=30_000)
+    assert "以下 1 项没有写入总结正文" in unseen.inner_text()
+    text = page.locator("#plan-summary textarea").input_value()
+    body, _, tail = text.partition("【未见落实情况】")
+    assert "新增就餐座位320个" in body and "师徒结对" not in body and "第4项" in tail
+
+    page.locator("#plan-export-table").click()
+    link = page.locator("#plan-file a").first
+    link.wait_for(timeout=15_000)
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "table.xlsx"
+    info.value.save_as(str(target))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(str(target)).active
+    assert sheet is not None
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "已落实",
+        "部分落实",
+        "已落实",
+        "未见落实情况",
+        "已落实",
+    ]
