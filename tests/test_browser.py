@@ -325,7 +325,7 @@ def _status_of(page: Any, item: str) -> str:
 
 def test_plan_check_colours_moves_a_fact_and_drafts(page: Any, tmp_path: Path) -> None:
     page.get_by_role("tab", name="对照要点").click()
-    page.locator("#plan-doc").click()  # the library's 工作要点 are offered, and picking one shows its text
+    page.get_by_label("从范文库选择工作要点").click()  # the library's 工作要点 are offered; one picked shows
     page.get_by_role("option", name="云溪县教育局2024年工作要点", exact=False).click()
     page.wait_for_function(
         "document.querySelector('#plan-text textarea').value.includes('推进集团化办学')", timeout=15_000
@@ -387,3 +387,7 @@ def test_plan_check_colours_moves_a_fact_and_drafts(page: Any, tmp_path: Path) -
         "未见落实情况",
         "已落实",
     ]
+    page.locator("#plan-facts textarea").fill("建成录播教室2间。")  # the check shown no longer fits the facts
+    page.locator("#plan-draft").click()
+    page.locator("[data-testid=toast-body]").get_by_text("对照之后").wait_for(timeout=15_000)
+    assert "新增就餐座位320个" in page.locator("#plan-summary textarea").input_value()  # left as it was

@@ -200,9 +200,16 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             raise InputError(exc.message, MAPPING_HINT) from exc
 
     @friendly_stream
-    def summarize(made: dict[str, Any] | None, unit: str, year: str) -> Iterator[Any]:
+    def summarize(
+        plan: str, facts: str, library: bool, unit: str, year: str, made: dict[str, Any] | None
+    ) -> Iterator[Any]:
         if not made:
             raise InputError("还没有对照结果", "请先点“对照”，确认各项落实情况后再生成总结。")
+        if made["inputs"] != inputs_of(plan, facts, library, unit, year):
+            raise InputError(
+                "对照之后，工作要点、事实、单位或年度有改动，总结会与上面的对照结果不一致",
+                "请重新点“对照”，再生成总结。",
+            )
         check: PlanCheck = made["check"]
         found = year_of(year)
         period = f"{found}年" if found else ""
@@ -250,7 +257,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
     )
     job = p_draft.click(
         summarize,
-        [p_state, p_unit, p_year],
+        [p_plan, p_facts, p_library, p_unit, p_year, p_state],
         [p_text, p_unseen, p_ledger],
         concurrency_id="model",
         concurrency_limit=1,
