@@ -330,6 +330,10 @@ def test_plan_check_colours_moves_a_fact_and_drafts(page: Any, tmp_path: Path) -
     page.wait_for_function(
         "document.querySelector('#plan-text textarea').value.includes('推进集团化办学')", timeout=15_000
     )
+    assert page.locator("#plan-unit textarea").input_value() == "云溪县教育局"  # the plan's own unit and year
+    assert page.locator("#plan-year textarea").input_value() == "2024"
+    page.locator("#plan-unit textarea").fill("柳岸镇中心学校")
+    page.locator("#plan-year textarea").fill("2025")
     page.locator("#plan-text textarea").fill(PLAN_TEXT)
     page.locator("#plan-facts textarea").fill(PLAN_FACTS)
     page.locator("#plan-go").click()
@@ -367,6 +371,7 @@ def test_plan_check_colours_moves_a_fact_and_drafts(page: Any, tmp_path: Path) -
     assert "以下 1 项没有写入总结正文" in unseen.inner_text()
     text = page.locator("#plan-summary textarea").input_value()
     body, _, tail = text.partition("【未见落实情况】")
+    assert text.startswith("柳岸镇中心学校2025年")  # the title from the unit and year fields
     assert "新增就餐座位320个" in body and "师徒结对" not in body and "第4项" in tail
 
     page.locator("#plan-export-table").click()

@@ -114,8 +114,17 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             p_file = gr.File(label="下载", elem_id="plan-file")
 
     @friendly
-    def load_doc(doc_id: str | None) -> Any:
-        return wb.document_text(doc_id) if doc_id else gr.update()
+    def load_doc(doc_id: str | None, unit: str, year: str) -> tuple[Any, Any, Any]:
+        """The picked plan's text, and its unit and year into the fields the user left empty: the
+        library's material of the plan's own unit and year is what 从范文库取材料 should take."""
+        if not doc_id:
+            return gr.update(), gr.update(), gr.update()
+        info = next((d for d in wb.list_documents(type=PLAN_TYPE) if d.doc_id == doc_id), None)
+        return (
+            wb.document_text(doc_id),
+            info.unit if info and not unit.strip() else gr.update(),
+            info.date[:4] if info and info.date and not year.strip() else gr.update(),
+        )
 
     @friendly
     def load_plan(path: str | None) -> Any:
@@ -237,7 +246,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             raise InputError("还没有对照结果可导出", "请先点“对照”。")
         return str(wb.export_plan_table(made["check"], fresh(f"对照表{fmt}")))
 
-    p_doc.change(load_doc, p_doc, p_plan, concurrency_limit=4)
+    p_doc.change(load_doc, [p_doc, p_unit, p_year], [p_plan, p_unit, p_year], concurrency_limit=4)
     p_upload.upload(load_plan, p_upload, p_plan, concurrency_limit=4)
     p_facts_file.upload(load_facts, p_facts_file, p_facts, concurrency_limit=4)
     shown = [p_state, p_counts, p_table, p_unmatched, p_mapping]
