@@ -109,7 +109,8 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             p_ledger = gr.HTML(elem_id="plan-ledger")
         with gr.Row():
             p_export_draft = gr.Button("导出总结（.docx）", elem_id="plan-export-draft")
-            p_fmt = gr.Radio([".xlsx", ".docx"], value=".xlsx", label="对照表格式")
+            # .docx by default: .xlsx needs openpyxl, which an install may lack (the page then says so)
+            p_fmt = gr.Radio([".docx", ".xlsx"], value=".docx", label="对照表格式")
             p_export_table = gr.Button("导出对照表", elem_id="plan-export-table")
             p_file = gr.File(label="下载", elem_id="plan-file")
 
