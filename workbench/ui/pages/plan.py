@@ -109,7 +109,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             p_ledger = gr.HTML(elem_id="plan-ledger")
         with gr.Row():
             p_export_draft = gr.Button("导出总结（.docx）", elem_id="plan-export-draft")
-            # .docx by default: .xlsx needs openpyxl, which an install may lack (the page then says so)
+            # .docx by default: the table opens wherever a 公文 is read; .xlsx for reviewers who sort
             p_fmt = gr.Radio([".docx", ".xlsx"], value=".docx", label="对照表格式")
             p_export_table = gr.Button("导出对照表", elem_id="plan-export-table")
             p_file = gr.File(label="下载", elem_id="plan-file")
