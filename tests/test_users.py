@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from workbench import AccessError, FakeEmbedder, NotFoundError, Settings, Viewer, Workbench
@@ -67,7 +68,7 @@ def test_where_clause_agrees_with_the_rule(tmp_path: Path) -> None:
     rows = [(o, u, v) for _, o, u, v, _ in SEE]
     col.add(
         ids=[str(i) for i in range(len(rows))],
-        embeddings=[[1.0]] * len(rows),
+        embeddings=np.ones((len(rows), 1), dtype=np.float32),
         metadatas=[
             {"n": i, **({"owner": o, "owner_unit": u, "visibility": v} if v else {})}
             for i, (o, u, v) in enumerate(rows)
