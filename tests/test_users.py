@@ -207,3 +207,28 @@ def test_an_older_store_without_owner_fields_is_the_site_library(wb: Workbench, 
     assert _seen(old, B) == _seen(old, None) and len(_seen(old, B)) == len(store.records())
     for mode in ("dense", "keyword"):
         assert old.search("主题党日", 5, mode=mode, viewer=B)
+
+
+# -- the users file ----------------------------------------------------------------------------------------
+def test_users_file_carries_unit_and_admin(tmp_path: Path) -> None:
+    from argon2 import PasswordHasher
+
+    from workbench import ConfigError
+    from workbench.ui import load_profiles, load_users, users_line
+
+    digest = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("pw")
+    users = tmp_path / "users.txt"
+    lines = [users_line("zhang", digest, "东湖小学"), users_line("root", digest, admin=True), f"old:{digest}"]
+    users.write_text("\n".join(["# 注释", *lines, ""]), encoding="utf-8")
+    assert load_profiles(users) == {
+        "zhang": Viewer("zhang", "东湖小学"),
+        "root": Viewer("root", "", admin=True),
+        "old": Viewer("old"),  # the format before units: still read
+    }
+    assert load_users("", users) == {"zhang": digest, "root": digest, "old": digest}
+    for bad in [f"zhang:{digest}:东湖小学", f"zhang:{digest}:admin:x", "zhang", f":{digest}"]:
+        users.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError, match="第 1 行格式不对"):
+            load_profiles(users)
+    with pytest.raises(ConfigError):
+        users_line("a:b", digest)
