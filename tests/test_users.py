@@ -194,6 +194,23 @@ def test_two_users_uploading_the_same_report_each_keep_theirs(wb: Workbench, tmp
     assert _seen(wb, B) == theirs
 
 
+def test_refused_uploads_leave_nothing_in_uploads(wb: Workbench, tmp_path: Path, settings: Settings) -> None:
+    import zipfile
+
+    good = _report(tmp_path, "好的简报.txt", "某校开展安全教育，全体师生参加演练。")
+    nul = tmp_path / "零字节.txt"
+    nul.write_bytes(bytes(4096))
+    bundle = tmp_path / "一包.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("坏的.txt", bytes(4096))
+        zf.writestr("照片.jpg", b"not a report")
+    report = wb.ingest_uploads([good, nul, bundle], owner=A)
+    assert report.added == 1 and report.errors and report.skipped
+    mine = settings.home / "uploads" / "by-user" / "zhang"
+    assert [p.name for p in mine.rglob("*")] == ["好的简报.txt"]
+    assert {d.title for d in wb.list_documents(viewer=B)}.isdisjoint({"好的简报"})
+
+
 def test_an_older_store_without_owner_fields_is_the_site_library(wb: Workbench, samples: Path) -> None:
     wb.ingest([samples], progress=False)
     store = wb.store

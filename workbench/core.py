@@ -135,6 +135,19 @@ class Workbench:
         own, so one user's file never stands in for another's); see ``uploads.save``."""
         return save(source, self._uploads(owner), self.settings.max_bytes, name)
 
+    def ingest_uploads(
+        self, sources: Sequence[str | Path], owner: Viewer | None = None, visibility: str = PRIVATE
+    ) -> IngestReport:
+        """Keep uploaded files (``save_upload``) and ingest them; what did not become a document (a refused
+        file, a zip's left-out members) is deleted again, so ``uploads/`` holds only the library's files."""
+        saved = [self.save_upload(s, owner=owner) for s in sources]
+        report = self.ingest(saved, progress=False, owner=owner, visibility=visibility)
+        with self._lock:
+            used = {str(Path(f).resolve()) for r in self.store.records().values() for f in r.files}
+            files = [f for p in saved for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
+            discard([str(f) for f in files if str(f.resolve()) not in used], self._uploads())
+        return report
+
     def _uploads(self, owner: Viewer | None = None) -> Path:
         root = self.settings.home / "uploads"
         return root / "by-user" / safe_name(owner.user) if owner is not None else root

@@ -72,18 +72,16 @@ def build(wb: Workbench, viewers: Viewers) -> LibraryPage:
         files: list[str] | None,
         share: str,
         request: gr.Request,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's idiom)
     ) -> tuple[str, None]:
         if not files:
             return "请先选择文件。", None
-        viewer = viewers.of(request)
-        saved = []
-        for f in progress.tqdm(files, desc="保存上传"):
-            if not Path(f).is_file():
-                raise InputError(f"上传的文件 {Path(f).name} 已失效", "请重新选择文件上传。")
-            saved.append(wb.save_upload(f, owner=viewer))
-            forget_upload(f)  # the library keeps its own copy; Gradio's would be served to anyone logged in
-        report = wb.ingest(saved, progress=False, owner=viewer, visibility=share or PRIVATE)
+        if gone := [Path(f).name for f in files if not Path(f).is_file()]:
+            raise InputError(f"上传的文件 {'、'.join(gone)} 已失效", "请重新选择文件上传。")
+        try:
+            report = wb.ingest_uploads(files, viewers.of(request), share or PRIVATE)
+        finally:  # the library keeps its own copy; Gradio's would be served to anyone logged in
+            for f in files:
+                forget_upload(f)
         lines = [
             f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，写入 {report.chunks} 个片段。"
         ]
