@@ -122,14 +122,25 @@ def test_each_user_lists_what_they_may_see(wb: Workbench, library: dict[str, str
     assert (info[library["site"]].owner, info[library["site"]].visibility) == ("", EVERYONE)
 
 
+@pytest.mark.parametrize("documents", [False, True])
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])
-def test_search_finds_only_visible_chunks(wb: Workbench, library: dict[str, str], mode: str) -> None:
-    query = "东湖小学 读书节 学生"
-    assert library["a_private"] in {h.doc_id for h in wb.search(query, 10, mode=mode, viewer=A)}
+def test_search_finds_only_visible_chunks(
+    wb: Workbench, library: dict[str, str], mode: str, documents: bool
+) -> None:
+    query = "东湖小学读书节简报 读书节 学生"
+
+    def found(viewer: Viewer) -> set[str]:
+        return {h.doc_id for h in wb.search(query, 10, mode=mode, documents=documents, viewer=viewer)}
+
+    assert library["a_private"] in found(A) and library["a_private"] in found(ADMIN)
     for viewer in (B, A2):
-        found = {h.doc_id for h in wb.search(query, 10, mode=mode, viewer=viewer)}
-        assert library["a_private"] not in found and found <= _seen(wb, viewer)
-    assert library["a_private"] in {h.doc_id for h in wb.search(query, 10, mode=mode, viewer=ADMIN)}
+        assert library["a_private"] not in found(viewer) and found(viewer) <= _seen(wb, viewer)
+
+
+def test_plan_facts_only_from_visible_documents(wb: Workbench, library: dict[str, str]) -> None:
+    sources = {f.source for f in wb.plan_facts(viewer=B)}
+    assert "东湖小学读书节简报" in {f.source for f in wb.plan_facts(viewer=A)}
+    assert "东湖小学读书节简报" not in sources and "西湖小学运动会简报" in sources
 
 
 def test_precedents_and_text_only_of_visible_documents(wb: Workbench, library: dict[str, str]) -> None:

@@ -402,10 +402,13 @@ class Workbench:
         """A 工作要点's sections and numbered items, with each item's key phrases and targets."""
         return parse_plan_text(text)
 
-    def plan_facts(self, unit: str | None = None, year: int | None = None) -> list[Fact]:
-        """The library's facts for a unit and year: every sentence of its documents (plans excepted), each
-        with its document's title as the source."""
-        docs = [d for d in self.list_documents(year=year, unit=unit or None) if d.type != "工作要点"]
+    def plan_facts(
+        self, unit: str | None = None, year: int | None = None, viewer: Viewer | None = None
+    ) -> list[Fact]:
+        """The library's facts for a unit and year: every sentence of its documents (plans excepted; only
+        those ``viewer`` may see), each with its document's title as the source."""
+        listed = self.list_documents(year=year, unit=unit or None, viewer=viewer)
+        docs = [d for d in listed if d.type != "工作要点"]
         return [f for d in docs for f in facts_from_document(self.document_text(d.doc_id), d.title)]
 
     def plan_check(
@@ -418,6 +421,7 @@ class Workbench:
         mapping: dict[str, str | None] | None = None,
         progress: Progress | None = None,
         facts_source: str = "事实材料",
+        viewer: Viewer | None = None,
     ) -> PlanCheck:
         """Each item of the plan with its status (已落实 / 部分落实 / 未见落实情况), matched facts and targets
         against the reported figures. ``facts``: one fact a line; ``from_library`` adds the library's
@@ -426,7 +430,7 @@ class Workbench:
         plan = parse_plan_text(plan_text)
         given = facts_from_text(facts, facts_source)
         if from_library:
-            given += self.plan_facts(unit, year)
+            given += self.plan_facts(unit, year, viewer)
         return check_plan(plan, given, self.embedder.embed_passages, mapping, progress)
 
     def draft_from_plan(
