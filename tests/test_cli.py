@@ -37,7 +37,8 @@ def test_ingest_list_search_remove(tmp_path: Path, samples: Path, capsys: pytest
 
     code, rows = _json(capsys, "list", "--store", store, "--json", "--type", "工作总结")
     assert code == 0 and isinstance(rows, list) and len(rows) == 2
-    assert set(rows[0]) == {"doc_id", "title", "path", "type", "unit", "date", "chunks"}
+    fields = {"doc_id", "title", "path", "type", "unit", "date", "chunks", "owner", "visibility"}
+    assert set(rows[0]) == fields and (rows[0]["owner"], rows[0]["visibility"]) == ("", "all")  # site library
 
     code, hits = _json(
         capsys, "search", "招聘新教师", "-k", "2", "--store", store, "--json", "--year", "2024"

@@ -11,6 +11,7 @@ from .check import CheckReport, ClaimResult, Finding
 from .config import Settings
 from .core import Workbench
 from .errors import (
+    AccessError,
     ConfigError,
     EmbedderMismatchError,
     InputError,
@@ -24,7 +25,7 @@ from .plan.compare import STATUSES, TargetCheck
 from .plan.match import Fact
 from .plan.parse import Item, Plan, PlanSection, Target
 from .plan.report import ItemResult, PlanCheck
-from .types import DOC_TYPES, Chunk, Document, DocumentInfo, Hit, IngestReport
+from .types import DOC_TYPES, Chunk, Document, DocumentInfo, Hit, IngestReport, Viewer
 from .write.condense import Summary
 from .write.draft import Draft, Precedent
 
@@ -32,6 +33,7 @@ __all__ = [
     "DOC_TYPES",
     "LLM",
     "STATUSES",
+    "AccessError",
     "CheckReport",
     "Chunk",
     "ClaimResult",
@@ -62,6 +64,7 @@ __all__ = [
     "Summary",
     "Target",
     "TargetCheck",
+    "Viewer",
     "Workbench",
     "WorkbenchError",
     "make_embedder",

@@ -81,11 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="启动网页版写作台")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认只允许本机访问）")
     p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--users", type=Path, help="登录用户文件：每行 用户名:argon2哈希")
+    p.add_argument(
+        "--users", type=Path, help="登录用户文件：每行 用户名:argon2哈希，可再跟 :unit=单位名 和 :admin"
+    )
     p.add_argument("--samples", action="store_true", help="库为空时先导入示例报告")
     p.add_argument("--allow-open", action="store_true", help="不设登录也在非本机地址上开放（会打印警告）")
     p = sub.add_parser("hash-password", help="为 --users 文件生成一行 用户名:argon2哈希")
     p.add_argument("user")
+    p.add_argument("--unit", default="", help="用户所在单位：同单位的用户可以看到彼此设为“本单位”的范文")
+    p.add_argument("--admin", action="store_true", help="管理员：能看到和管理所有用户的范文")
     p = sub.add_parser("quickstart", parents=[common], help="库为空时导入示例报告，并演示一次检索")
     p.add_argument("query", nargs="?", default="主题党日活动")
     return parser
@@ -154,7 +158,9 @@ def run(args: argparse.Namespace) -> Any:
 
         from argon2 import PasswordHasher
 
-        print(f"{args.user}:{PasswordHasher().hash(getpass.getpass('密码：'))}")
+        from .ui import users_line
+
+        print(users_line(args.user, PasswordHasher().hash(getpass.getpass("密码：")), args.unit, args.admin))
         return None
     wb = Workbench(_settings(args))
     if args.command == "ingest":
@@ -291,13 +297,13 @@ def run(args: argparse.Namespace) -> Any:
             raise _Failed(result)
         return result
     if args.command == "serve":
-        from .ui import load_users, serve
+        from .ui import load_profiles, load_users, serve
 
         if args.samples and not wb.list_documents():
             print(f"库为空，正在导入示例报告 {samples_dir()} …", file=sys.stderr)
             wb.ingest([samples_dir()], progress=False)
         users = load_users(os.environ.get("WORKBENCH_AUTH", ""), args.users)
-        serve(wb, args.host, args.port, users, allow_open=args.allow_open)
+        serve(wb, args.host, args.port, users, allow_open=args.allow_open, profiles=load_profiles(args.users))
         return None
     if args.command == "quickstart":
         if not wb.list_documents():

@@ -36,6 +36,12 @@ class NotFoundError(WorkbenchError):
     default_hint = "用 `workbench list` 查看库中的文档。"
 
 
+class AccessError(WorkbenchError):
+    """The logged-in user may not change this document (it is another user's)."""
+
+    default_hint = "只能删除或修改自己上传的文档；如需处理他人的文档，请联系管理员。"
+
+
 class StoreError(WorkbenchError):
     """The store cannot be opened or written."""
 

@@ -7,6 +7,20 @@ from typing import Any
 
 DOC_TYPES = ("工作总结", "工作汇报", "工作要点", "活动简报", "新闻稿", "其他")
 
+# Who may see a document besides its owner. A document with no owner is the site library, seen by all.
+PRIVATE, UNIT, EVERYONE = "private", "unit", "all"
+VISIBILITY_LABELS = {PRIVATE: "私有", UNIT: "本单位", EVERYONE: "全部"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The logged-in user a façade call acts for: what they may see and touch (``library/access.py``).
+    ``None`` in place of a viewer means no login: one user, who sees and manages everything."""
+
+    user: str
+    unit: str = ""
+    admin: bool = False
+
 
 @dataclass(frozen=True)
 class Document:
@@ -19,6 +33,9 @@ class Document:
     unit: str
     date: str  # ISO prefix: "2021-06-30", "2020-12" or "2020"; "" when unknown
     path: str
+    owner: str = ""  # the user who uploaded it; "" = the site library
+    owner_unit: str = ""  # the owner's unit when it was uploaded (本单位 sharing)
+    visibility: str = EVERYONE
 
     @property
     def year(self) -> int | None:
@@ -55,6 +72,8 @@ class DocumentInfo:
     date: str
     chunks: int
     paths: tuple[str, ...] = ()
+    owner: str = ""
+    visibility: str = EVERYONE
 
     def to_json(self) -> dict[str, Any]:
         row = asdict(self)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..backends.embed import Embedder
 from ..errors import InputError
-from ..types import Chunk, Document, IngestReport
+from ..types import EVERYONE, Chunk, Document, IngestReport, Viewer
 from .chunking import chunk_text
-from .documents import has_words, load_document
+from .documents import content_id, has_words, load_document
 from .reading import is_supported
 from .store import DocRecord, Store
 from .uploads import MANIFEST, skipped_members
@@ -104,8 +104,12 @@ class Ingester:
         max_bytes: int,
         batch: int,
         flush_chunks: int = 256,
+        owner: Viewer | None = None,
+        visibility: str = EVERYONE,
     ) -> None:
         self.store = store
+        self.owner = owner  # None: the site library
+        self.visibility = visibility if owner is not None else EVERYONE
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.max_bytes = max_bytes
@@ -130,6 +134,9 @@ class Ingester:
                 len(p.chunks),
                 "pending",
                 p.files,
+                p.doc.owner,
+                p.doc.owner_unit,
+                p.doc.visibility,
             )
             for p in pending
         ]
@@ -184,7 +191,7 @@ class Ingester:
         if known is not None and self.records[known].files.get(key) == signature:
             report.unchanged += 1
             return
-        doc = load_document(path, self.max_bytes)
+        doc = self.owned(load_document(path, self.max_bytes))
         if doc.doc_id in self.buffer:  # the same content twice in one run
             self.buffer[doc.doc_id].files[key] = signature
             report.unchanged += 1
@@ -209,6 +216,19 @@ class Ingester:
         self.buffer[doc.doc_id] = _Pending(doc, chunks, {key: signature}, replaces)
         if sum(len(p.chunks) for p in self.buffer.values()) >= self.flush_chunks:
             self.flush(report)
+
+    def owned(self, doc: Document) -> Document:
+        """The document as its owner's: a user's copy of a text is their own document (its id includes the
+        owner), so two users uploading the same report each keep theirs and neither sees the other's."""
+        if self.owner is None:
+            return doc
+        return replace(
+            doc,
+            doc_id=content_id(f"{self.owner.user}\n{doc.doc_id}"),
+            owner=self.owner.user,
+            owner_unit=self.owner.unit,
+            visibility=self.visibility,
+        )
 
     def prune(self, roots: list[Path], report: IngestReport) -> None:
         """Documents whose files were deleted from a re-ingested folder leave the library too."""

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..types import DocumentInfo
+from ..types import EVERYONE, DocumentInfo
 
 
 @dataclass
@@ -21,6 +21,9 @@ class DocRecord:
     chunks: int
     status: str
     files: dict[str, list[int]] = field(default_factory=dict)
+    owner: str = ""  # "" = the site library; older stores have no owner fields and read as that
+    owner_unit: str = ""
+    visibility: str = EVERYONE
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -32,7 +35,12 @@ class DocRecord:
             "chunks": self.chunks,
             "status": self.status,
             "files": json.dumps(self.files, ensure_ascii=False),
+            **self.access(),
         }
+
+    def access(self) -> dict[str, str]:
+        """The owner fields, as every chunk of the document carries them too (for the search filter)."""
+        return {"owner": self.owner, "owner_unit": self.owner_unit, "visibility": self.visibility}
 
     @classmethod
     def from_metadata(cls, doc_id: str, meta: dict[str, Any]) -> DocRecord:
@@ -45,6 +53,9 @@ class DocRecord:
             chunks=int(meta.get("chunks", 0)),
             status=str(meta.get("status", "pending")),
             files=json.loads(str(meta.get("files", "{}"))),
+            owner=str(meta.get("owner", "")),
+            owner_unit=str(meta.get("owner_unit", "")),
+            visibility=str(meta.get("visibility", EVERYONE)),
         )
 
     def info(self) -> DocumentInfo:
@@ -58,4 +69,6 @@ class DocRecord:
             self.date,
             self.chunks,
             paths,
+            self.owner,
+            self.visibility,
         )

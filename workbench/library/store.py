@@ -258,6 +258,9 @@ class Store:
                             "date": doc.date,
                             "year": doc.year if doc.year is not None else -1,
                             "path": doc.path,
+                            "owner": doc.owner,
+                            "owner_unit": doc.owner_unit,
+                            "visibility": doc.visibility,
                         }
                         for doc, c in part
                     ],
@@ -269,6 +272,17 @@ class Store:
         with chroma_errors("删除文档"):
             self._chunks.delete(where={"doc_id": doc_id})
             self._docs.delete(ids=[doc_id])
+
+    def set_access(self, record: DocRecord) -> None:
+        """Write a record's owner fields to it and to each of its chunks (Chroma merges metadata on update).
+        Chunks first: until the record changes, a failed update can simply be retried."""
+        self._begin_write()
+        ids, _, _ = self.chunks_of([record.doc_id])
+        for start in range(0, len(ids), self._batch):
+            part = ids[start : start + self._batch]
+            with chroma_errors("更新片段"):
+                self._chunks.update(ids=part, metadatas=[record.access()] * len(part))
+        self.put_records([record])
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Delete chunks by id (the doctor's cleanup of chunks no record owns)."""

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import InputError
@@ -174,3 +175,25 @@ def _zip_name(name: str) -> str:
         return name.encode("cp437").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return name
+
+
+def discard(paths: Iterable[str], root: Path) -> list[Path]:
+    """Delete the files among ``paths`` that lie under the uploads folder ``root`` (never a file ingested from
+    elsewhere), and the folders they leave empty (a zip's, a user's); returns the files deleted."""
+    root = root.resolve()
+    gone: list[Path] = []
+    for name in paths:
+        path = Path(name).resolve()
+        if not path.is_relative_to(root) or path == root or not path.is_file():
+            continue
+        path.unlink(missing_ok=True)
+        gone.append(path)
+        folder = path.parent
+        while folder != root and folder.is_relative_to(root):
+            left = [p for p in folder.iterdir() if p.name != MANIFEST]
+            if left:
+                break
+            (folder / MANIFEST).unlink(missing_ok=True)
+            folder.rmdir()
+            folder = folder.parent
+    return gone

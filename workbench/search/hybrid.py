@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..backends.embed import Vectors
+from ..library.access import combine, may_see, where_for
 from ..library.store import Store, build_where
-from ..types import Hit
+from ..types import Hit, Viewer
 from .fusion import collapse, fuse_documents, rrf
 from .keyword import LEGACY, DocIndex, DocTokens, KeywordIndex, doc_set_stamp
 
@@ -80,13 +81,14 @@ class HybridSearch:
         unit: str | None = None,
         mode: str = "hybrid",
         documents: bool = False,
+        viewer: Viewer | None = None,
     ) -> list[Hit]:
-        """Best chunks, near duplicates collapsed, from complete documents only; with ``documents``, best
-        documents (one hit each: its best chunk, the document's score)."""
+        """Best chunks, near duplicates collapsed, from complete documents only (those ``viewer`` may see);
+        with ``documents``, best documents (one hit each: its best chunk, the document's score)."""
         if documents:
-            return self._documents(query, k, type, year, unit, mode)
+            return self._documents(query, k, type, year, unit, mode, viewer)
         n = max(CANDIDATES, 3 * k)
-        found = self.candidates(query, n, type, year, unit, mode)
+        found = self.candidates(query, n, type, year, unit, mode, viewer=viewer)
         texts, metas = found.texts, found.metas
         weights = [1.0, self.keyword_weight] if mode == "hybrid" else [1.0]
         fused = rrf(found.rankings(), weights=weights[: len(found.rankings())])
@@ -103,6 +105,7 @@ class HybridSearch:
         unit: str | None,
         mode: str,
         fetch: bool = True,
+        viewer: Viewer | None = None,
     ) -> Candidates:
         """The ``n`` best chunks of each retriever the mode uses, from complete documents only; ``fetch=False``
         leaves out the keyword chunks' texts (document mode needs only their documents)."""
@@ -110,13 +113,15 @@ class HybridSearch:
         keyword = self.keyword_index()  # first: it reopens a store another process changed
         complete = keyword.docs  # only complete documents are in the keyword index
         if mode in ("hybrid", "dense"):
-            dense = self.store.query(self._embed_query(query), n, build_where(type, year, unit))
+            where = combine(build_where(type, year, unit), where_for(viewer))
+            dense = self.store.query(self._embed_query(query), n, where)
             found.dense = [cid for cid, _, meta in dense if str(meta.get("doc_id")) in complete]
             for cid, text, meta in dense:
                 found.texts[cid], found.metas[cid] = text, meta
                 found.doc_of[cid] = str(meta.get("doc_id"))
         if mode in ("hybrid", "keyword"):
-            found.keyword = [cid for cid, _ in keyword.search(query, n, type, year, unit)]
+            allowed = _visible_docs(self.store, viewer)
+            found.keyword = [cid for cid, _ in keyword.search(query, n, type, year, unit, allowed)]
             if fetch:
                 missing = [c for c in found.keyword if c not in found.texts]
                 for cid, (text, meta) in self.store.get_chunks(missing).items():
@@ -126,21 +131,30 @@ class HybridSearch:
         return found
 
     def _documents(
-        self, query: str, k: int, type: str | None, year: int | None, unit: str | None, mode: str
+        self,
+        query: str,
+        k: int,
+        type: str | None,
+        year: int | None,
+        unit: str | None,
+        mode: str,
+        viewer: Viewer | None = None,
     ) -> list[Hit]:
         """Documents ranked by RRF of the retrievers' document rankings (chunks aggregated per document,
         and the title field); each hit carries the document's best chunk."""
         p = self.fusion
         depth = max(p.depth, k)
-        found = self.candidates(query, depth, type, year, unit, mode, fetch=False)
+        found = self.candidates(query, depth, type, year, unit, mode, fetch=False, viewer=viewer)
         chunk_rankings = [(r, w) for r, w in ((found.dense, 1.0), (found.keyword, p.keyword_weight)) if r]
         by_doc: list[tuple[list[str], float]] = []
         if mode != "dense":
             whole, titles = self.doc_indexes()
+            allowed = _visible_docs(self.store, viewer)
             if p.whole_weight > 0:
-                by_doc.append(([d for d, _ in whole.search(query, depth, type, year, unit)], p.whole_weight))
+                ranked = whole.search(query, depth, type, year, unit, docs=allowed)
+                by_doc.append(([d for d, _ in ranked], p.whole_weight))
             if p.title_weight > 0:
-                matched = titles.search(query, depth, type, year, unit, cover=TITLE_COVER)
+                matched = titles.search(query, depth, type, year, unit, cover=TITLE_COVER, docs=allowed)
                 by_doc.append(([d for d, _ in matched], p.title_weight))
         fused = fuse_documents(chunk_rankings, by_doc, found.doc_of, p.aggregation)
         best = sorted(fused, key=lambda d: -fused[d])[:k]
@@ -258,6 +272,13 @@ def check_keyword_cache(store: Store, repair: bool) -> tuple[list[str], list[str
     chunks = sum(len(t.chunk_ids) for t in index.docs.values())
     repaired = [f"已从向量库重建关键词缓存（{len(index.docs)} 篇、{chunks} 个片段）"]
     return [], repaired + ([f"已删除旧版关键词缓存 {LEGACY}"] if legacy else [])
+
+
+def _visible_docs(store: Store, viewer: Viewer | None) -> set[str] | None:
+    """The documents ``viewer`` may see (the keyword side of the filter); None when it sees all."""
+    if where_for(viewer) is None:
+        return None
+    return {d for d, r in store.records().items() if may_see(viewer, r.owner, r.owner_unit, r.visibility)}
 
 
 def _hit(cid: str, text: str, meta: dict[str, object], score: float) -> Hit:

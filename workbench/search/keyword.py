@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,15 +88,23 @@ class KeywordIndex:
             self._retriever.index(corpus, show_progress=False)
 
     def search(
-        self, query: str, n: int, type: str | None = None, year: int | None = None, unit: str | None = None
+        self,
+        query: str,
+        n: int,
+        type: str | None = None,
+        year: int | None = None,
+        unit: str | None = None,
+        docs: Collection[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """Best chunks as (chunk_id, bm25 score), only those with a positive score."""
+        """Best chunks as (chunk_id, bm25 score), only those with a positive score (of ``docs`` when given:
+        the documents the user may see)."""
         if self._retriever is None:
             return []
         tokens = tokenize(query)
         if not tokens:
             return []
         scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
+        scores = _only(scores, self._doc_of, docs)
         top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
         return [(self._chunk_ids[i], float(scores[i])) for i in top]
 
@@ -222,9 +230,11 @@ class DocIndex:
         year: int | None = None,
         unit: str | None = None,
         cover: float = 0.0,
+        docs: Collection[str] | None = None,
     ) -> list[tuple[str, float]]:
         """Documents sharing words with the query as (doc_id, bm25 score), best first; ``cover``: only those
-        whose text has at least this share of its distinct words in the query (a title the query names)."""
+        whose text has at least this share of its distinct words in the query (a title the query names);
+        ``docs``: only these (the documents the user may see)."""
         tokens = tokenize(query)
         if self._retriever is None or not tokens:
             return []
@@ -233,8 +243,18 @@ class DocIndex:
             words = set(tokens)
             covered = [len(w & words) >= cover * len(w) if w else False for w in self._words]
             scores = np.where(np.array(covered, dtype=bool), scores, 0.0)
+        scores = _only(scores, self.doc_ids, docs)
         top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
         return [(self.doc_ids[i], float(scores[i])) for i in top]
+
+
+def _only(scores: Any, doc_of: Sequence[str], docs: Collection[str] | None) -> Any:
+    """The scores with those of documents outside ``docs`` set to 0 (``_best`` keeps positive ones only)."""
+    if docs is None:
+        return scores
+    allowed = set(docs)
+    keep = np.fromiter((d in allowed for d in doc_of), dtype=bool, count=len(doc_of))
+    return np.where(keep, scores, 0.0)
 
 
 def _best(scores: Any, n: int, *filters: tuple[Any, str | int | None]) -> Any:

@@ -26,6 +26,7 @@ import httpx
 
 from ..core import Workbench
 from ..errors import ConfigError, WorkbenchError
+from ..types import Viewer
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -38,9 +39,12 @@ log = logging.getLogger(__name__)
 _client: ContextVar[str | None] = ContextVar("workbench_client", default=None)
 
 
+USERS_LINE = "每行一个 用户名:argon2哈希，可再跟 :unit=单位名 和 :admin"
+
+
 def load_users(env: str = "", users_file: Path | None = None) -> dict[str, str]:
     """user → argon2 hash, from ``WORKBENCH_AUTH`` (user:password, comma separated; hashed here, in memory)
-    and from a ``--users`` file (lines user:argon2-hash, as the hash command prints them)."""
+    and from a ``--users`` file (lines user:argon2-hash[:unit=…][:admin], as the hash command prints them)."""
     from argon2 import PasswordHasher
 
     hasher = PasswordHasher()
@@ -50,16 +54,40 @@ def load_users(env: str = "", users_file: Path | None = None) -> dict[str, str]:
         if not sep or not name or not password:
             raise ConfigError("WORKBENCH_AUTH 格式不对", "应为 用户名:密码，多个用逗号分隔。")
         users[name] = hasher.hash(password)
-    if users_file is not None:
-        try:
-            lines = users_file.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise ConfigError(f"无法读取用户文件 {users_file}", "每行一个 用户名:argon2哈希。") from exc
-        for line in filter(None, (ln.strip() for ln in lines)):
-            name, sep, digest = line.partition(":")
-            if not sep or not digest.startswith("$argon2"):
-                raise ConfigError(f"用户文件 {users_file} 有一行格式不对", "每行一个 用户名:argon2哈希。")
-            users[name] = digest
+    users.update({name: digest for name, (digest, _) in _users_file(users_file).items()})
+    return users
+
+
+def load_profiles(users_file: Path | None = None) -> dict[str, Viewer]:
+    """user → who they are in the library (unit, admin flag), from the ``--users`` file. Users of
+    ``WORKBENCH_AUTH`` have no unit and are not admins."""
+    return {name: viewer for name, (_, viewer) in _users_file(users_file).items()}
+
+
+def users_line(name: str, digest: str, unit: str = "", admin: bool = False) -> str:
+    """One line of the users file (what ``workbench hash-password`` prints)."""
+    if ":" in name or ":" in unit or not name.strip():
+        raise ConfigError("用户名和单位名不能为空，也不能含冒号“:”")
+    return ":".join([name, digest] + ([f"unit={unit}"] if unit else []) + (["admin"] if admin else []))
+
+
+def _users_file(users_file: Path | None) -> dict[str, tuple[str, Viewer]]:
+    if users_file is None:
+        return {}
+    try:
+        lines = users_file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"无法读取用户文件 {users_file}", USERS_LINE + "。") from exc
+    users: dict[str, tuple[str, Viewer]] = {}
+    for number, line in enumerate((ln.strip() for ln in lines), 1):
+        if not line or line.startswith("#"):
+            continue
+        name, _, rest = line.partition(":")
+        digest, *extra = rest.split(":")  # an argon2 hash holds no colon
+        unit = [e.removeprefix("unit=") for e in extra if e.startswith("unit=")]
+        if not name or not digest.startswith("$argon2") or len(unit) + extra.count("admin") != len(extra):
+            raise ConfigError(f"用户文件 {users_file} 第 {number} 行格式不对", USERS_LINE + "。")
+        users[name] = (digest, Viewer(name, unit[0] if unit else "", "admin" in extra))
     return users
 
 
@@ -271,9 +299,11 @@ def serve(
     users: dict[str, str] | None = None,
     block: bool = True,
     allow_open: bool = False,
+    profiles: dict[str, Viewer] | None = None,
 ) -> str:
     """Start the app; print ``Running on http://HOST:PORT`` once it answers; block unless told not to.
-    Without login it binds to a loopback address only, unless ``allow_open`` (then it warns)."""
+    Without login it binds to a loopback address only, unless ``allow_open`` (then it warns). With login,
+    each user sees their own library (``profiles``: their unit and admin flag; see ``load_profiles``)."""
     from starlette.middleware import Middleware
 
     from .app import build
@@ -289,7 +319,7 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
-    app = build(wb)
+    app = build(wb, profiles or {})
     # The model loads and reads its standing rules while the page opens, not on the first request.
     threading.Thread(target=_warm, args=(wb,), name="warm", daemon=True).start()
     # Generation jobs share one slot (2 cores: one model at a time); pages and searches have their own.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -13,38 +14,48 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr
 
 from ..core import Workbench
+from ..types import Viewer
 from .format import documents_table
 from .pages import check, condense, draft, evals, library, plan
+from .viewers import Viewers
 
 
-def _doc_choices(wb: Workbench) -> list[tuple[str, str]]:
-    return [(f"{d.title}（{d.type}，{d.date or '日期不详'}）", d.doc_id) for d in wb.list_documents()]
+def _doc_choices(wb: Workbench, viewer: Viewer | None) -> list[tuple[str, str]]:
+    return [
+        (f"{d.title}（{d.type}，{d.date or '日期不详'}）", d.doc_id) for d in wb.list_documents(viewer=viewer)
+    ]
 
 
-def build(wb: Workbench) -> gr.Blocks:
-    """The whole app. ``wb`` is shared by every session: the core is thread-safe where it writes."""
+def build(wb: Workbench, profiles: Mapping[str, Viewer] | None = None) -> gr.Blocks:
+    """The whole app. ``wb`` is shared by every session: the core is thread-safe where it writes. With login,
+    each session sees the library as its user may (``profiles``: unit and admin flag per user name)."""
     exports = Path(tempfile.mkdtemp(prefix="workbench-export-"))
+    viewers = Viewers(profiles or {})
 
-    with gr.Blocks(title="报告写作台", analytics_enabled=False) as app:
+    # delete_cache: uploads never imported (and old exports) leave Gradio's folder after an hour.
+    with gr.Blocks(title="报告写作台", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         gr.Markdown("# 报告写作台\n按本期事实起草、压缩长报告、逐句核查——全部在本机完成。")
         with gr.Tabs():
-            draft.build(wb, exports)
-            plan_page = plan.build(wb, exports)
-            condense_page = condense.build(wb)
-            check_page = check.build(wb)
-            library_page = library.build(wb)
+            draft.build(wb, exports, viewers)
+            plan_page = plan.build(wb, exports, viewers)
+            condense_page = condense.build(wb, viewers)
+            check_page = check.build(wb, viewers)
+            library_page = library.build(wb, viewers)
             evals.build(wb)
 
         # The documents offered as sources on 摘要 and 核查 (and the plans on 对照要点) follow the library.
         doc_dropdowns = [condense_page.doc, check_page.docs, plan_page.doc]
 
-        def choices() -> tuple[Any, Any, Any]:
-            docs = _doc_choices(wb)
-            return gr.update(choices=docs), gr.update(choices=docs), gr.update(choices=plan.plan_choices(wb))
+        def choices(request: gr.Request) -> tuple[Any, Any, Any]:
+            viewer = viewers.of(request)
+            docs = _doc_choices(wb, viewer)
+            plans = plan.plan_choices(wb, viewer)
+            return gr.update(choices=docs), gr.update(choices=docs), gr.update(choices=plans)
+
+        def table(request: gr.Request) -> list[list[str | int]]:
+            return documents_table(wb.list_documents(viewer=viewers.of(request)))
 
         for changed in library_page.changed:
             changed.then(choices, None, doc_dropdowns)
-        app.load(lambda: documents_table(wb.list_documents()), None, library_page.table).then(
-            choices, None, doc_dropdowns
-        )
+        app.load(table, None, library_page.table).then(choices, None, doc_dropdowns)
     return cast(gr.Blocks, app)

@@ -9,7 +9,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..check import CheckReport, ClaimResult, Finding
-from ..types import DocumentInfo, Hit
+from ..types import VISIBILITY_LABELS, DocumentInfo, Hit
 
 if TYPE_CHECKING:
     from ..write.draft import Precedent
@@ -242,7 +242,19 @@ def used_precedents_markdown(precedents: Sequence[Precedent]) -> str:
 
 
 def documents_table(rows: list[DocumentInfo]) -> list[list[str | int]]:
-    return [[d.doc_id, d.title, d.type, d.unit, d.date, d.chunks] for d in rows]
+    return [
+        [
+            d.doc_id,
+            d.title,
+            d.type,
+            d.unit,
+            d.date,
+            d.chunks,
+            d.owner or "全站",
+            VISIBILITY_LABELS.get(d.visibility, d.visibility) if d.owner else "全部",
+        ]
+        for d in rows
+    ]
 
 
-DOC_HEADERS = ["编号", "标题", "类型", "单位", "日期", "片段数"]
+DOC_HEADERS = ["编号", "标题", "类型", "单位", "日期", "片段数", "上传者", "可见范围"]

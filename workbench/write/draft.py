@@ -21,6 +21,7 @@ from ..library.store import DocRecord
 from ..prompts import load, structures, with_rules
 from ..search.hybrid import HybridSearch
 from ..text.structure import heading_level, marker_end
+from ..types import Viewer
 from .generate import Progress, generate
 from .quoting import PLACEHOLDER, TITLE_PLACEHOLDER, instruction_like, quote_attribute, quote_text
 
@@ -153,20 +154,18 @@ def candidates(
     facts: str,
     exclude: Sequence[str] = (),
     k: int = 10,
+    viewer: Viewer | None = None,
 ) -> list[str]:
     """Documents most like the facts, best first: the same type first, then any type to fill up to ``k``.
-    The draft takes the first few, and 查找范文 shows this same list."""
+    The draft takes the first few, and 查找范文 shows this same list. Only what ``viewer`` may see."""
     if not records:
         return []
     query = f"{doc_type} {facts.strip()[:300]}"
     depth = k + len(exclude)  # document mode: one hit per document
-    ids = [
-        d
-        for d in _unique_docs(search.search(query, depth, type=doc_type, documents=True))
-        if d not in exclude
-    ]
+    hits = search.search(query, depth, type=doc_type, documents=True, viewer=viewer)
+    ids = [d for d in _unique_docs(hits) if d not in exclude]
     if len(ids) < k:
-        more = search.search(query, depth, documents=True)
+        more = search.search(query, depth, documents=True, viewer=viewer)
         ids += [d for d in _unique_docs(more) if d not in ids and d not in exclude]
     return ids[:k]
 
@@ -180,17 +179,19 @@ def precedents(
     n: int,
     budget: int,
     count: Callable[[str], int],
+    visible: Mapping[str, DocRecord] | None = None,
+    viewer: Viewer | None = None,
 ) -> list[Precedent]:
     """Precedents for a draft: the pinned ones, else the ``n`` best candidates; each cut to its masked shape
-    within an equal share of ``budget`` tokens."""
-    records = search.store.records()
+    within an equal share of ``budget`` tokens. ``visible``: the records ``viewer`` may see (default all)."""
+    records = search.store.records() if visible is None else visible
     if pinned:
         missing = [d for d in pinned if d not in records]
         if missing:
             raise NotFoundError(f"库中没有范文 {'、'.join(missing)}")
         ids = list(pinned)
     else:
-        ids = candidates(search, records, doc_type, facts, exclude, n)
+        ids = candidates(search, records, doc_type, facts, exclude, n, viewer)
     each = budget // max(1, len(ids))
     chosen = []
     for d in ids:

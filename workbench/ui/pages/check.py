@@ -12,6 +12,7 @@ from ...check import CheckReport
 from ...core import Workbench
 from ..format import check_summary, kind_choices, legend, marked
 from ..jobs import friendly
+from ..viewers import Viewers
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class CheckPage:
     docs: gr.Dropdown  # the library documents: refreshed when the library changes
 
 
-def build(wb: Workbench) -> CheckPage:
+def build(wb: Workbench, viewers: Viewers) -> CheckPage:
     """The 核查 tab, inside the current ``gr.Tabs``."""
     with gr.Tab("核查", id="check"):
         with gr.Row():
@@ -36,8 +37,11 @@ def build(wb: Workbench) -> CheckPage:
         k_report = gr.State(None)  # the last report: filtering re-renders it without checking again
 
     @friendly
-    def check(text: str, sources: str, doc_ids: list[str] | None) -> tuple[str, Any, Any, str, CheckReport]:
-        texts = [sources] + [wb.document_text(d) for d in doc_ids or []]
+    def check(
+        text: str, sources: str, doc_ids: list[str] | None, request: gr.Request
+    ) -> tuple[str, Any, Any, str, CheckReport]:
+        viewer = viewers.of(request)
+        texts = [sources] + [wb.document_text(d, viewer) for d in doc_ids or []]
         report = wb.check(text, texts)
         choices = kind_choices(report)
         return (

@@ -12,6 +12,7 @@ import gradio as gr
 from ...core import Workbench
 from ..format import check_summary, legend, marked, sources_table
 from ..jobs import friendly_stream, streamed
+from ..viewers import Viewers
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class CondensePage:
     doc: gr.Dropdown  # the library documents: refreshed when the library changes
 
 
-def build(wb: Workbench) -> CondensePage:
+def build(wb: Workbench, viewers: Viewers) -> CondensePage:
     """The 摘要 tab, inside the current ``gr.Tabs``."""
     with gr.Tab("摘要", id="condense"):
         with gr.Row():
@@ -42,12 +43,12 @@ def build(wb: Workbench) -> CondensePage:
             c_sources = gr.Markdown(elem_id="condense-sources")
 
     @friendly_stream
-    def condense(upload: str | None, doc_id: str | None, chars: float) -> Iterator[Any]:
+    def condense(upload: str | None, doc_id: str | None, chars: float, request: gr.Request) -> Iterator[Any]:
         # The title is the report's own, read from its text (never the upload's file name or a doc id).
         if upload:
             source = wb.read_text(upload)
         elif doc_id:
-            source = wb.document_text(doc_id)
+            source = wb.document_text(doc_id, viewers.of(request))
         else:
             raise gr.Error("请上传报告或选择库中的文档。")
         for text, result in streamed(

@@ -3,6 +3,7 @@ facts each carries) → a streamed, verified draft with its fact ledger → expo
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..outline_view import (
     outline_ledger_html,
     outline_rows,
 )
+from ..viewers import Viewers
 
 
 def checked_views(text: str, report: CheckReport | None) -> tuple[str, Any, str]:
@@ -43,7 +45,7 @@ class DraftPage:
     text: gr.Textbox
 
 
-def build(wb: Workbench, exports: Path) -> DraftPage:
+def build(wb: Workbench, exports: Path, viewers: Viewers) -> DraftPage:
     """The 起草 tab, inside the current ``gr.Tabs``; exported files go under ``exports``."""
     with gr.Tab("起草", id="draft"):
         with gr.Row():
@@ -99,17 +101,22 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
             d_file = gr.File(label="下载", elem_id="draft-file")
 
     @friendly
-    def find(kind: str, facts: str, dropped: list[str] | None) -> tuple[Any, Any, Any, str]:
+    def find(
+        kind: str, facts: str, dropped: list[str] | None, request: gr.Request
+    ) -> tuple[Any, Any, Any, str]:
         """The very list the draft takes its precedents from (the dropped ones left out), best first."""
         dropped = list(dropped or [])
-        found = wb.precedent_candidates(kind, facts, exclude=dropped, k=6) if facts.strip() else []
+        viewer = viewers.of(request)
+        found = (
+            wb.precedent_candidates(kind, facts, exclude=dropped, k=6, viewer=viewer) if facts.strip() else []
+        )
         text = (
             candidates_markdown(found, wb.settings.precedents)
             if facts.strip()
             else "请先填写本期事实，再查找范文：范文按事实的内容挑选。"
         )
         choices = [(d.title, d.doc_id) for d in found]
-        titles = {d.doc_id: d.title for d in wb.list_documents()} if dropped else {}
+        titles = {d.doc_id: d.title for d in wb.list_documents(viewer=viewer)} if dropped else {}
         kept = [(titles.get(d, d), d) for d in dropped if d not in {c for _, c in choices}]
         return (
             gr.update(choices=choices, value=[]),
@@ -124,11 +131,18 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
 
     @friendly
     def make_outline(
-        kind: str, unit: str, period: str, facts: str, pinned: list[str], dropped: list[str]
+        kind: str,
+        unit: str,
+        period: str,
+        facts: str,
+        pinned: list[str],
+        dropped: list[str],
+        request: gr.Request,
     ) -> tuple[dict[str, Any], list[list[Any]], str]:
         if not facts.strip():
             raise InputError("没有提供本期事实", "请先写下本期的事实，每行一条，再生成提纲。")
-        made = wb.outline(kind, facts, unit, period, pinned or (), dropped or ()).to_json()
+        viewer = viewers.of(request)
+        made = wb.outline(kind, facts, unit, period, pinned or (), dropped or (), viewer).to_json()
         state = {"json": made, "inputs": inputs_of(kind, unit, period, facts, pinned, dropped)}
         return state, outline_rows(made), outline_ledger_html(made)
 
@@ -160,8 +174,10 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
         dropped: list[str],
         made: dict[str, Any] | None,
         rows: list[list[Any]] | None,
+        request: gr.Request,
     ) -> Iterator[Any]:
         plan = None
+        viewer = viewers.of(request)
         if made:
             if made["inputs"] != inputs_of(kind, unit, period, facts, pinned, dropped):
                 raise InputError(
@@ -180,6 +196,7 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
                 on_token=put,
                 cancelled=stop,
                 outline=plan,
+                viewer=viewer,
             )
         ):
             if result is None:
@@ -199,11 +216,12 @@ def build(wb: Workbench, exports: Path) -> DraftPage:
 
     @friendly
     def do_export(text: str, fmt: str) -> str:
-        return str(export(text, exports / f"初稿{fmt}"))
+        # A folder per export: two users exporting at once must not write (and download) the same file.
+        return str(export(text, Path(tempfile.mkdtemp(dir=exports)) / f"初稿{fmt}"))
 
     @friendly
-    def full_text(doc_id: str | None) -> str:
-        return wb.document_text(doc_id) if doc_id else ""
+    def full_text(doc_id: str | None, request: gr.Request) -> str:
+        return wb.document_text(doc_id, viewers.of(request)) if doc_id else ""
 
     def headings(text: str) -> Any:
         found = [h for h, _ in top_sections(text) if h]

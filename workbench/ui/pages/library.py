@@ -1,5 +1,6 @@
 """范文库: upload reports (or a zip of a folder) into the library, list and filter it, search it, read or
-delete a document."""
+delete a document. With login, each user's uploads are theirs (私有 unless they share them with their unit or
+everyone); the page shows and touches only what the core lets the logged-in user see."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import gradio as gr
 from gradio.events import Dependency
 
 from ...core import Workbench
-from ...types import DOC_TYPES
+from ...errors import InputError
+from ...types import DOC_TYPES, PRIVATE, VISIBILITY_LABELS
 from ..format import DOC_HEADERS, documents_table, hits_markdown
 from ..jobs import friendly
+from ..viewers import Viewers, forget_upload
+
+VISIBILITY_CHOICES = [(label, code) for code, label in VISIBILITY_LABELS.items()]
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class LibraryPage:
     changed: tuple[Dependency, ...]  # events after which the library holds other documents
 
 
-def build(wb: Workbench) -> LibraryPage:
+def build(wb: Workbench, viewers: Viewers) -> LibraryPage:
     """The 范文库 tab, inside the current ``gr.Tabs``."""
     with gr.Tab("范文库", id="library"):
         with gr.Row():
@@ -34,7 +39,14 @@ def build(wb: Workbench) -> LibraryPage:
                 file_types=[".txt", ".md", ".docx", ".pdf", ".zip"],
             )
             l_report = gr.Markdown(elem_id="library-report")
-        l_ingest = gr.Button("导入范文库", variant="primary", elem_id="library-ingest")
+        with gr.Row():
+            l_share = gr.Radio(
+                VISIBILITY_CHOICES,
+                value=PRIVATE,
+                label="导入后谁能看到（登录使用时有效）",
+                elem_id="library-share",
+            )
+            l_ingest = gr.Button("导入范文库", variant="primary", elem_id="library-ingest")
         with gr.Row():
             l_type = gr.Dropdown(["全部", *DOC_TYPES], value="全部", label="类型")
             l_year = gr.Textbox(label="年份", placeholder="如 2023")
@@ -49,16 +61,27 @@ def build(wb: Workbench) -> LibraryPage:
         l_hits = gr.Markdown(elem_id="library-hits")
         with gr.Row():
             l_id = gr.Textbox(label="文档编号", placeholder="从上表复制")
-            l_preview = gr.Button("预览全文")
-            l_delete = gr.Button("删除", variant="stop")
-        l_text = gr.Textbox(label="全文", lines=10)
+            l_preview = gr.Button("预览全文", elem_id="library-preview")
+            l_delete = gr.Button("删除", variant="stop", elem_id="library-delete")
+            l_visibility = gr.Dropdown(VISIBILITY_CHOICES, label="可见范围", elem_id="library-visibility")
+            l_set = gr.Button("修改可见范围", elem_id="library-set-visibility")
+        l_text = gr.Textbox(label="全文", lines=10, elem_id="library-text")
 
     @friendly
-    def ingest(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (Gradio's idiom)
+    def ingest(
+        files: list[str] | None,
+        share: str,
+        request: gr.Request,
+    ) -> tuple[str, None]:
         if not files:
-            return "请先选择文件。"
-        saved = [wb.save_upload(f) for f in progress.tqdm(files, desc="保存上传")]
-        report = wb.ingest(saved, progress=False)
+            return "请先选择文件。", None
+        if gone := [Path(f).name for f in files if not Path(f).is_file()]:
+            raise InputError(f"上传的文件 {'、'.join(gone)} 已失效", "请重新选择文件上传。")
+        try:
+            report = wb.ingest_uploads(files, viewers.of(request), share or PRIVATE)
+        finally:  # the library keeps its own copy; Gradio's would be served to anyone logged in
+            for f in files:
+                forget_upload(f)
         lines = [
             f"新增 {report.added}，更新 {report.updated}，未变 {report.unchanged}，写入 {report.chunks} 个片段。"
         ]
@@ -67,30 +90,43 @@ def build(wb: Workbench) -> LibraryPage:
             f"- 跳过 {Path(s['path']).name}（{'不支持的类型' if s['reason'] == 'unsupported type' else s['reason']}）"
             for s in report.skipped
         ]
-        return "\n".join(lines)
+        return "\n".join(lines), None  # the upload box is emptied: its files are gone from Gradio's folder
 
     @friendly
-    def listing(kind: str, year: str, unit: str) -> list[list[str | int]]:
+    def listing(kind: str, year: str, unit: str, request: gr.Request) -> list[list[str | int]]:
         y = int(year) if year.strip().isdigit() else None
-        return documents_table(wb.list_documents(None if kind == "全部" else kind, y, unit.strip() or None))
+        rows = wb.list_documents(
+            None if kind == "全部" else kind, y, unit.strip() or None, viewers.of(request)
+        )
+        return documents_table(rows)
 
     @friendly
-    def search(query: str, kind: str, year: str, unit: str) -> str:
+    def search(query: str, kind: str, year: str, unit: str, request: gr.Request) -> str:
         y = int(year) if year.strip().isdigit() else None
-        return hits_markdown(wb.search(query, 8, None if kind == "全部" else kind, y, unit.strip() or None))
+        kind_or_none = None if kind == "全部" else kind
+        return hits_markdown(
+            wb.search(query, 8, kind_or_none, y, unit.strip() or None, viewer=viewers.of(request))
+        )
 
     @friendly
-    def preview(doc_id: str) -> str:
-        return wb.document_text(doc_id.strip())
+    def preview(doc_id: str, request: gr.Request) -> str:
+        return wb.document_text(doc_id.strip(), viewers.of(request))
 
     @friendly
-    def delete(doc_id: str) -> str:
-        return f"已删除 {wb.remove(doc_id.strip())} 篇。"
+    def delete(doc_id: str, request: gr.Request) -> str:
+        return f"已删除 {wb.remove(doc_id.strip(), viewers.of(request))} 篇。"
+
+    @friendly
+    def set_visibility(doc_id: str, visibility: str | None, request: gr.Request) -> str:
+        if not visibility:
+            return "请先选择可见范围。"
+        info = wb.set_visibility(doc_id.strip(), visibility, viewers.of(request))
+        return f"“{info.title}”现在的可见范围：{VISIBILITY_LABELS[info.visibility]}。"
 
     filters = [l_type, l_year, l_unit]
-    ingested = l_ingest.click(ingest, l_files, l_report, concurrency_id="write", concurrency_limit=1).then(
-        listing, filters, l_table
-    )
+    ingested = l_ingest.click(
+        ingest, [l_files, l_share], [l_report, l_files], concurrency_id="write", concurrency_limit=1
+    ).then(listing, filters, l_table)
     l_refresh.click(listing, filters, l_table, concurrency_limit=8)
     l_search.click(search, [l_query, *filters], l_hits, concurrency_limit=8)
     l_query.submit(search, [l_query, *filters], l_hits, concurrency_limit=8)
@@ -98,4 +134,7 @@ def build(wb: Workbench) -> LibraryPage:
     deleted = l_delete.click(delete, l_id, l_report, concurrency_id="write", concurrency_limit=1).then(
         listing, filters, l_table
     )
-    return LibraryPage(l_table, (ingested, deleted))
+    shared = l_set.click(
+        set_visibility, [l_id, l_visibility], l_report, concurrency_id="write", concurrency_limit=1
+    ).then(listing, filters, l_table)
+    return LibraryPage(l_table, (ingested, deleted, shared))

@@ -16,6 +16,7 @@ import gradio as gr
 from ...core import Workbench
 from ...errors import InputError, WorkbenchError
 from ...plan.report import PlanCheck
+from ...types import Viewer
 from ...write.export import export
 from ..jobs import friendly, friendly_stream, streamed
 from ..outline_view import ledger_html
@@ -29,6 +30,7 @@ from ..plan_view import (
     unmatched_html,
     unseen_html,
 )
+from ..viewers import Viewers
 
 PLAN_TYPE = "工作要点"
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?(?:度)?\s*$")
@@ -42,9 +44,12 @@ class PlanPage:
     doc: gr.Dropdown  # the library's 工作要点: refreshed when the library changes
 
 
-def plan_choices(wb: Workbench) -> list[tuple[str, str]]:
-    """The library's 工作要点, newest first, as (label, doc id)."""
-    return [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in wb.list_documents(type=PLAN_TYPE)]
+def plan_choices(wb: Workbench, viewer: Viewer | None = None) -> list[tuple[str, str]]:
+    """The library's 工作要点 ``viewer`` may see, newest first, as (label, doc id)."""
+    return [
+        (f"{d.title}（{d.date or '日期不详'}）", d.doc_id)
+        for d in wb.list_documents(type=PLAN_TYPE, viewer=viewer)
+    ]
 
 
 def year_of(text: str | None) -> int | None:
@@ -59,7 +64,7 @@ def year_of(text: str | None) -> int | None:
     return int(m.group(1))
 
 
-def build(wb: Workbench, exports: Path) -> PlanPage:
+def build(wb: Workbench, exports: Path, viewers: Viewers) -> PlanPage:
     """The 对照要点 tab, inside the current ``gr.Tabs``; exported files go under ``exports``."""
     with gr.Tab("对照要点", id="plan"):
         with gr.Row():
@@ -115,14 +120,15 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             p_file = gr.File(label="下载", elem_id="plan-file")
 
     @friendly
-    def load_doc(doc_id: str | None, unit: str, year: str) -> tuple[Any, Any, Any]:
+    def load_doc(doc_id: str | None, unit: str, year: str, request: gr.Request) -> tuple[Any, Any, Any]:
         """The picked plan's text, and its unit and year into the fields the user left empty: the
         library's material of the plan's own unit and year is what 从范文库取材料 should take."""
         if not doc_id:
             return gr.update(), gr.update(), gr.update()
-        info = next((d for d in wb.list_documents(type=PLAN_TYPE) if d.doc_id == doc_id), None)
+        viewer = viewers.of(request)
+        info = next((d for d in wb.list_documents(type=PLAN_TYPE, viewer=viewer) if d.doc_id == doc_id), None)
         return (
-            wb.document_text(doc_id),
+            wb.document_text(doc_id, viewer),
             info.unit if info and not unit.strip() else gr.update(),
             info.date[:4] if info and info.date and not year.strip() else gr.update(),
         )
@@ -148,6 +154,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
         year: str,
         mapping: dict[str, str | None] | None,
         progress: gr.Progress,
+        viewer: Viewer | None,
     ) -> tuple[Any, ...]:
         if not plan.strip():
             raise InputError("没有工作要点", "请从范文库选择、上传或直接粘贴一份工作要点。")
@@ -164,6 +171,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             year=year_of(year),
             mapping=mapping,
             progress=lambda done, total: progress((done, total), desc="正在匹配事实与要点"),
+            viewer=viewer,
         )
         state = {"check": check, "inputs": inputs_of(plan, facts, library, unit, year)}
         return (
@@ -181,9 +189,10 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
         library: bool,
         unit: str,
         year: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's idiom)
     ) -> tuple[Any, ...]:
-        return run(plan, facts, library, unit, year, None, progress)
+        return run(plan, facts, library, unit, year, None, progress, viewers.of(request))
 
     @friendly
     def recompare(
@@ -194,6 +203,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
         year: str,
         made: dict[str, Any] | None,
         rows: list[list[Any]] | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's idiom)
     ) -> tuple[Any, ...]:
         if not made:
@@ -205,7 +215,7 @@ def build(wb: Workbench, exports: Path) -> PlanPage:
             )
         mapping = mapping_from_rows(rows or [], len(made["check"].facts))
         try:
-            return run(plan, facts, library, unit, year, mapping, progress)
+            return run(plan, facts, library, unit, year, mapping, progress, viewers.of(request))
         except WorkbenchError as exc:  # the core's hint speaks of a JSON file; say it in the table's terms
             raise InputError(exc.message, MAPPING_HINT) from exc
 
