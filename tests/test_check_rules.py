@@ -277,6 +277,7 @@ def test_judge_decides_only_open_claims() -> None:
         ("学校的活动受到家长好评。", True, "supported"),  # 家长, 学校 are in the source: the model decides
         ("2. 组织党员教师参加各类培训活动。", True, "supported"),  # a numbered sentence is a claim
         ("（二）强化队伍建设", False, "unverifiable"),  # a bare heading is structure
+        ("现将有关情况汇报如下。", False, "unverifiable"),  # so is a lead-in
     ],
 )
 def test_a_claim_without_ground_is_not_sent_to_the_model(claim: str, asked: bool, verdict: str) -> None:

@@ -72,9 +72,9 @@ def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: in
             and len(claim.text) <= 30
             and not claim.findings
             and not claim.text.rstrip().endswith(_ENDS)
-        )
-        # A bare heading ("（二）强化队伍建设") is the structure precedents teach, not a claim to judge; a
-        # numbered sentence ("2. 组织党员教师参加培训。") is a claim.
+        ) or (not claim.findings and claim.text.rstrip("。：: ").endswith("如下"))
+        # A bare heading ("（二）强化队伍建设") or a lead-in ("现将有关情况汇报如下。") is the structure precedents
+        # teach, not a claim to judge; a numbered sentence ("2. 组织党员教师参加培训。") is a claim.
         if claim.verdict != "unverifiable" or len(claim.text) < MIN_CHARS or structure or asked >= limit:
             claims.append(claim)
             continue
