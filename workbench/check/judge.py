@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..backends.llm import LLM
 from ..prompts import load, with_rules
-from ..text.structure import heading_level
+from ..text.structure import SENTENCE_ENDS, heading_level
 from .report import CheckReport, ClaimResult, Finding, score
 from .rules import bigrams
 
@@ -21,7 +21,6 @@ MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
 # A claim sharing less than this with every source sentence has nothing to be judged against: the model
 # would be asked about unrelated evidence (it says 否 to those, P ≈ 0.2), so it is not asked (~1 s saved).
 NO_GROUND = 0.1
-_ENDS = ("。", "！", "？", "；")
 # Evidence longer than this is cut to its clauses that share wording with the claim: a government report's
 # 400-character sentence would cost the judge ~3 s of prompt on 2 cores, and the rest of it is noise to a
 # small model.
@@ -71,7 +70,7 @@ def judge_open_claims(report: CheckReport, llm: LLM, threshold: float, limit: in
             heading_level(claim.text) > 0
             and len(claim.text) <= 30
             and not claim.findings
-            and not claim.text.rstrip().endswith(_ENDS)
+            and not claim.text.rstrip().endswith(SENTENCE_ENDS)
         ) or (not claim.findings and claim.text.rstrip("。：: ").endswith("如下"))
         # A bare heading ("（二）强化队伍建设") or a lead-in ("现将有关情况汇报如下。") is the structure precedents
         # teach, not a claim to judge; a numbered sentence ("2. 组织党员教师参加培训。") is a claim.

@@ -19,6 +19,7 @@ _LEVEL_RES = tuple(re.compile(f"^{p}") for p in _LEVELS)
 # The marker of any level, or a list item's "1)", at the start of a line, with the blanks around it.
 MARKER = re.compile(r"^\s*(?:" + "|".join(_LEVELS) + r"|\d{1,2}[)）])\s*")
 _LABEL_END = re.compile(r"[。：:！？；，]")
+SENTENCE_ENDS = ("。", "！", "？", "；")
 _MAX_LABEL = 40
 
 
@@ -92,3 +93,8 @@ def split_top_sections(text: str, max_chars: int = 60_000) -> list[str]:
         else:
             parts.append(block)
     return [p for p in parts if p.strip()]
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ending as a sentence does (a 。 added when it has no end mark)."""
+    return text if text.endswith(SENTENCE_ENDS) else text + "。"

@@ -24,7 +24,7 @@ from ..check.dates import supports as date_supports
 from ..check.numbers import quantities
 from ..check.numbers import supports as number_supports
 from ..prompts import load, structures, with_rules
-from ..text.structure import heading_level, marker_end, top_sections
+from ..text.structure import as_sentence, heading_level, marker_end, top_sections
 from .generate import Generation, generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
@@ -33,7 +33,6 @@ from .quoting import quote_text
 FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
 _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
 _MASK = "×"
-_ENDS = ("。", "！", "？", "；")
 _PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
 
 
@@ -211,7 +210,7 @@ def write_verified(
 
     def take(done: str) -> None:
         for span in split_claims(clean(done)):
-            sentence = span.text if span.text.endswith(_ENDS) else span.text + "。"
+            sentence = as_sentence(span.text)
             if sentence in kept:
                 continue
             problem = _invented(checker, sentence)
@@ -237,7 +236,7 @@ def write_verified(
         fixed = clean(llm.complete(with_rules(ask), max_tokens=160))
         if fixed and not _invented(checker, fixed):
             repairs.append(Repair(sentence, problem, "regenerated", fixed))
-            kept[place] = fixed if fixed.endswith(_ENDS) else fixed + "。"
+            kept[place] = as_sentence(fixed)
             emit(kept[place] or "")
         else:
             repairs.append(Repair(sentence, problem, "dropped"))

@@ -28,7 +28,7 @@ from ..check.claims import split_claims
 from ..errors import InputError
 from ..library.metadata import extract_title
 from ..prompts import load, with_rules
-from ..text.structure import heading_label, heading_level, marker_end
+from ..text.structure import SENTENCE_ENDS, as_sentence, heading_label, heading_level, marker_end
 from ..text.tokens import char_count
 from .compose import FACT_CHECKS, Repair, clean, write_verified
 from .condense_parts import (
@@ -113,7 +113,6 @@ def fit_length(summary: str, chars: int, extras: list[str]) -> str:
 
 
 # -- writing -----------------------------------------------------------------------------------------------
-_ENDS = ("。", "！", "？", "；")
 
 
 def document_title(text: str, given: str = "") -> str:
@@ -177,7 +176,7 @@ class _Tap(LLM):
         return (
             self.ended
             and bool(ending)
-            and not text.endswith(_ENDS)
+            and not text.endswith(SENTENCE_ENDS)
             and _NON_WORD.sub("", text).endswith(ending)
         )
 
@@ -260,7 +259,7 @@ def _write(
     # So were the failed sentences left unrewritten because the stretch had enough: recorded as dropped.
     seen = set(done.sentences) | {r.sentence for r in repairs}
     for span in split_claims(clean(tap.text)):
-        sentence = span.text if span.text.endswith(_ENDS) else span.text + "。"
+        sentence = as_sentence(span.text)
         claims = [] if sentence in seen else checker.check(sentence, lines=True).claims
         bad = [
             f.reason
@@ -302,7 +301,7 @@ def _fill(
                 said = any(w.rstrip("。") in s.text or s.text in w for unit in written for w in unit)
                 if s.heading or total + n > limit or said:
                     continue
-                written[i].append(s.text if s.text.endswith(_ENDS) else s.text + "。")
+                written[i].append(as_sentence(s.text))
                 total += n
                 added += 1
     return added
