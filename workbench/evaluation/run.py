@@ -203,6 +203,17 @@ def thresholds_passed(result: dict[str, Any], thresholds: dict[str, float]) -> d
     return out
 
 
+def _dataset(cfg: dict[str, Any], base: Path, home: Path, quick: bool) -> Path | dict[str, str]:
+    """A set's file, built on first use where the config says how; or why it is skipped (``full_only`` under
+    --quick, or a builder that needs ../shared/corpus where it is absent)."""
+    if quick and cfg.get("full_only"):
+        return {"skipped": "--quick"}
+    dataset = resolve(base, cfg["dataset"], home)
+    if "build" in cfg and not ensure_built(dataset, base / cfg["build"]):
+        return {"skipped": f"{dataset} 不存在（需要 ../shared/corpus）"}
+    return dataset
+
+
 def run_eval(
     config_path: Path, wb: Workbench, quick: bool = False, embedder: str | None = None
 ) -> dict[str, Any]:
@@ -233,12 +244,9 @@ def run_eval(
         cfg = config.get(name, {})
         if not cfg:
             continue
-        if quick and cfg.get("full_only"):
-            result[name] = {"skipped": "--quick"}
-            continue
-        dataset = resolve(base, cfg["dataset"], settings.home)
-        if "build" in cfg and not ensure_built(dataset, base / cfg["build"]):
-            result[name] = {"skipped": f"{dataset} 不存在（需要 ../shared/corpus）"}
+        dataset = _dataset(cfg, base, settings.home, quick)
+        if isinstance(dataset, dict):
+            result[name] = dataset
             continue
         llm = wb.llm if cfg.get("judge", False) and not quick else None
         run = run_recombined if name == "recombined" else run_claim_set
@@ -247,12 +255,9 @@ def run_eval(
         retr_cfg = config.get(name, {})
         if not retr_cfg:
             continue
-        if quick and retr_cfg.get("full_only"):
-            result[name] = {"skipped": "--quick"}
-            continue
-        dataset = resolve(base, retr_cfg["dataset"], settings.home)
-        if "build" in retr_cfg and not ensure_built(dataset, base / retr_cfg["build"]):
-            result[name] = {"skipped": f"{dataset} 不存在（需要 ../shared/corpus）"}
+        dataset = _dataset(retr_cfg, base, settings.home, quick)
+        if isinstance(dataset, dict):
+            result[name] = dataset
             continue
         chosen = embedder or ("fake" if quick else retr_cfg.get("embedder", "e5-small"))
         home = None
