@@ -55,9 +55,7 @@ class KeywordIndex:
     _chunk_ids: list[str] = field(default_factory=list)
     _doc_of: list[str] = field(default_factory=list)
     doc_by_chunk: dict[str, str] = field(default_factory=dict)  # chunk id → doc id, for document mode
-    _types: Any = None
-    _years: Any = None
-    _units: Any = None
+    _columns: Columns | None = None
 
     @staticmethod
     def entry(chunk_ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> DocTokens:
@@ -71,21 +69,14 @@ class KeywordIndex:
         )
 
     def build(self) -> None:
-        import bm25s
-
         order = sorted(self.docs)
         self._chunk_ids = [cid for d in order for cid in self.docs[d].chunk_ids]
         self._doc_of = [d for d in order for _ in self.docs[d].chunk_ids]
         self.doc_by_chunk = dict(zip(self._chunk_ids, self._doc_of, strict=True))
         corpus = [tok for d in order for tok in self.docs[d].tokens]
         metas = [m for d in order for m in self.docs[d].meta]
-        self._types = np.array([m[0] for m in metas], dtype=object)
-        self._years = np.array([m[1] for m in metas], dtype=np.int32)
-        self._units = np.array([m[2] for m in metas], dtype=object)
-        self._retriever = None
-        if corpus:
-            self._retriever = bm25s.BM25()
-            self._retriever.index(corpus, show_progress=False)
+        self._columns = Columns(metas)
+        self._retriever = _bm25(corpus)
 
     def search(
         self,
@@ -105,7 +96,8 @@ class KeywordIndex:
             return []
         scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float64)
         scores = _only(scores, self._doc_of, docs)
-        top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
+        assert self._columns is not None  # built together with the retriever
+        top = self._columns.best(scores, n, type, year, unit)
         return [(self._chunk_ids[i], float(scores[i])) for i in top]
 
     def titles(self, titles: Mapping[str, str]) -> DocIndex:
@@ -210,17 +202,10 @@ class DocIndex:
         meta: list[tuple[str, int, str]],
         b: float = 0.75,
     ) -> None:
-        import bm25s
-
         self.doc_ids = doc_ids
-        self._types = np.array([m[0] for m in meta], dtype=object)
-        self._years = np.array([m[1] for m in meta], dtype=np.int32)
-        self._units = np.array([m[2] for m in meta], dtype=object)
+        self._columns = Columns(meta)
         self._words = [set(t) for t in tokens]
-        self._retriever: Any = None
-        if any(tokens):
-            self._retriever = bm25s.BM25(b=b)
-            self._retriever.index(tokens, show_progress=False)
+        self._retriever = _bm25(tokens, b) if any(tokens) else None
 
     def search(
         self,
@@ -244,12 +229,12 @@ class DocIndex:
             covered = [len(w & words) >= cover * len(w) if w else False for w in self._words]
             scores = np.where(np.array(covered, dtype=bool), scores, 0.0)
         scores = _only(scores, self.doc_ids, docs)
-        top = _best(scores, n, (self._types, type), (self._years, year), (self._units, unit))
+        top = self._columns.best(scores, n, type, year, unit)
         return [(self.doc_ids[i], float(scores[i])) for i in top]
 
 
 def _only(scores: Any, doc_of: Sequence[str], docs: Collection[str] | None) -> Any:
-    """The scores with those of documents outside ``docs`` set to 0 (``_best`` keeps positive ones only)."""
+    """The scores with those of documents outside ``docs`` set to 0 (``Columns.best`` keeps positive ones only)."""
     if docs is None:
         return scores
     allowed = set(docs)
@@ -257,11 +242,30 @@ def _only(scores: Any, doc_of: Sequence[str], docs: Collection[str] | None) -> A
     return np.where(keep, scores, 0.0)
 
 
-def _best(scores: Any, n: int, *filters: tuple[Any, str | int | None]) -> Any:
-    """Indices of the ``n`` best positive scores whose metadata matches every filter that is set."""
-    mask = scores > 0
-    for values, wanted in filters:
-        if wanted is not None and wanted != "":
-            mask &= values == wanted
-    candidates = np.flatnonzero(mask)
-    return candidates[np.argsort(-scores[candidates], kind="stable")[:n]]
+def _bm25(tokens: list[list[str]], b: float = 0.75) -> Any:
+    """A BM25 index over these token lists (None when there are none)."""
+    import bm25s
+
+    if not tokens:
+        return None
+    retriever = bm25s.BM25(b=b)
+    retriever.index(tokens, show_progress=False)
+    return retriever
+
+
+class Columns:
+    """The type, year and unit of each indexed text, for filtering scores the way Chroma's ``where`` does."""
+
+    def __init__(self, meta: Sequence[tuple[str, int, str]]) -> None:
+        self.types = np.array([m[0] for m in meta], dtype=object)
+        self.years = np.array([m[1] for m in meta], dtype=np.int32)
+        self.units = np.array([m[2] for m in meta], dtype=object)
+
+    def best(self, scores: Any, n: int, type: str | None, year: int | None, unit: str | None) -> Any:
+        """Indices of the ``n`` best positive scores whose metadata matches every filter that is set."""
+        mask = scores > 0
+        for values, wanted in ((self.types, type), (self.years, year), (self.units, unit)):
+            if wanted is not None and wanted != "":
+                mask &= values == wanted
+        candidates = np.flatnonzero(mask)
+        return candidates[np.argsort(-scores[candidates], kind="stable")[:n]]
