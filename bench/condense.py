@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import threading
 import time
@@ -153,6 +154,7 @@ def run_one(
             else 0,
             "check_rules_s": round(start + wall - made - sum(c.end - c.start for c in judges), 2),
         },
+        "topped_up": s.topped_up,
         "summary": s.summary,
     }
 
@@ -162,6 +164,7 @@ def quality(summary: str, text: str) -> dict[str, Any]:
     kept, in_source = figures_kept(summary, text)
     parts = top_level(text)
     traced = trace(summary, parts)
+    sentences = [x for x in re.split(r"(?<=[。！？；])", summary.replace("\n", "")) if x.strip()]
     return {
         "figures_kept": kept,
         "figures_in_source": in_source,
@@ -169,6 +172,10 @@ def quality(summary: str, text: str) -> dict[str, Any]:
         "sections_covered": round(coverage(summary, parts), 3),
         "sentences_per_section": [traced.count(i) for i in range(len(parts))],
         "number_precision": round(number_precision(summary, text), 3),
+        # Characters in sentences the report has word for word (copied by the model or topped up).
+        "verbatim_share": round(
+            sum(len(x) for x in sentences if x.rstrip("。；！？") in text) / max(1, len(summary)), 2
+        ),
     }
 
 
@@ -186,7 +193,15 @@ def rescore(label: str) -> None:
 
 
 def medians(rows: list[dict[str, Any]]) -> dict[str, float]:
-    keys = ("wall_s", "first_sentence_s", "figures_kept", "figures_in_source", "sections_covered", "chars")
+    keys: tuple[str, ...] = (
+        "wall_s",
+        "first_sentence_s",
+        "figures_kept",
+        "figures_in_source",
+        "sections_covered",
+        "chars",
+    )
+    keys += ("verbatim_share",) if all("verbatim_share" in r for r in rows) else ()
     out: dict[str, float] = {k: statistics.median(r[k] for r in rows) for k in keys}
     out["within_15pct"] = sum(r["within_15pct"] for r in rows) / len(rows)
     out["number_precision"] = min(r["number_precision"] for r in rows)

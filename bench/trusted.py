@@ -1,11 +1,17 @@
 """Trusted drafting against the old single-call path, on the hand-written fact sheets, with a local model.
 
     python -m bench.trusted [local|local:qwen-0.5b] [N]
+    python -m bench.trusted local --timing [--repeat 3]
 
 For the first N sheets of each type in evals/factsheets_trusted.jsonl (default all), with the sample reports as
 precedents: invented numbers, dates and names left in the final draft (by the rules, judge off), fact coverage
 (ledger entries carried; the old path: fact lines whose atoms all appear), precedent masks (×) and prompt
 markup in the text, time to the first token, whole seconds. Prints both paths and the ratios.
+
+``--timing``: the issue's two lengths, on the sheets of evals/factsheets_timing.jsonl (a 10-fact 活动简报 for
+~600 characters, an 18-fact 工作总结 for ~1,200), each drafted ``--repeat`` times by both paths with the
+default settings (the judge on): the median of the time until the text is written and of the time until the
+check is done too (what the user waits), characters, first token; the single-call path beside it.
 """
 
 from __future__ import annotations
@@ -15,16 +21,18 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from workbench import FakeEmbedder, Settings, Workbench
 from workbench.check import RuleChecker
 from workbench.data import evals_dir, samples_dir
+from workbench.text.tokens import char_count
 from workbench.write import ledger
 from workbench.write.compose import FACT_CHECKS, carried
 
-from .common import save
+from .common import machine, save
 
 _MARKUP = re.compile(r"</?[\u4e00-\u9fff]{1,6}[ >]")
 
@@ -77,7 +85,49 @@ def summary(items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def timing(spec: str, repeat: int) -> None:
+    rows = [
+        json.loads(x) for x in (evals_dir() / "factsheets_timing.jsonl").read_text("utf-8").splitlines() if x
+    ]
+    out: dict[str, Any] = {"model": spec, "machine": machine(), "repeat": repeat}
+    with tempfile.TemporaryDirectory() as home:
+        wb = Workbench(Settings(home=Path(home), embedder="fake", llm=spec), embedder=FakeEmbedder())
+        wb.ingest([samples_dir()], progress=False)
+        wb.warm()
+        wb.draft("活动简报", "2024年3月，团支部组织团员开展志愿服务，共15人参加。")  # load the model once
+        for row in rows:
+            for single in (False, True):
+                runs = []
+                for _ in range(repeat):
+                    cpu0, t0 = time.process_time(), time.perf_counter()
+                    draft = wb.draft(
+                        row["type"], row["facts"], row["unit"], row["period"], single_call=single
+                    )
+                    wall = time.perf_counter() - t0
+                    runs.append(
+                        {
+                            "chars": char_count(draft.text),
+                            "written_s": round(draft.seconds, 1),
+                            "with_check_s": round(wall, 1),
+                            "first_token_s": round(draft.first_token_seconds, 2),
+                            "cpu_share": round((time.process_time() - cpu0) / wall / 2, 2),
+                        }
+                    )
+                    print(row["type"], "single" if single else "trusted", runs[-1], flush=True)
+                med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                out[f"{row['type']}-{'single' if single else 'trusted'}"] = {
+                    "target_chars": row["target_chars"],
+                    "median": med,
+                    "runs": runs,
+                }
+    save(f"trusted-timing-{spec.replace(':', '_')}", out)
+
+
 def main() -> None:
+    if "--timing" in sys.argv:
+        repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
+        timing(next((a for a in sys.argv[1:] if not a.startswith("--") and not a.isdigit()), "local"), repeat)
+        return
     spec = sys.argv[1] if len(sys.argv) > 1 else "local"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     rows = [
