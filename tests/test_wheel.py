@@ -67,6 +67,8 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(wheel),
         ],
         tmp,
+        # PYTHONPATH on the checkout shows pip its workbench.egg-info: "already installed", nothing installed
+        {k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     return tmp / "v"
 

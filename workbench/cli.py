@@ -298,7 +298,9 @@ def run(args: argparse.Namespace) -> Any:
         return result
     if args.command == "serve":
         from .ui import load_profiles, load_users, serve
+        from .ui.memory import limit_arenas
 
+        limit_arenas()  # before the store's threads start: glibc fixes its arena cap once eight exist
         if args.samples and not wb.list_documents():
             print(f"库为空，正在导入示例报告 {samples_dir()} …", file=sys.stderr)
             wb.ingest([samples_dir()], progress=False)

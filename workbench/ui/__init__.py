@@ -27,6 +27,7 @@ import httpx
 from ..core import Workbench
 from ..errors import ConfigError, WorkbenchError
 from ..types import Viewer
+from .memory import keep_releasing, limit_arenas
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -319,6 +320,9 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
+    # A server runs for weeks: freed memory goes back to the system instead of piling up in glibc's arenas.
+    limit_arenas()
+    keep_releasing()
     app = build(wb, profiles or {})
     # The model loads and reads its standing rules while the page opens, not on the first request.
     threading.Thread(target=_warm, args=(wb,), name="warm", daemon=True).start()
