@@ -12,7 +12,7 @@ from workbench import FakeEmbedder, InputError, Settings, Workbench
 from workbench.backends.llm import FakeLLM
 from workbench.check import RuleChecker
 from workbench.write import ledger, outline
-from workbench.write.compose import FACT_CHECKS, clean
+from workbench.write.compose import FACT_CHECKS, _groups, clean
 
 FACTS = (
     "单位：松林镇中心小学党支部\n时间：2024年6月28日下午\n活动：组织全体党员教师开展“七一”主题党日活动，共32名党员参加\n"
@@ -176,3 +176,23 @@ def test_the_skeleton_holds_sentences_only(excerpt: str, position: int, count: i
     from workbench.write.compose import skeleton
 
     assert skeleton(excerpt, position, count) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "sizes"), [(1, [1]), (6, [6]), (7, [4, 3]), (12, [6, 6]), (13, [5, 4, 4]), (16, [6, 5, 5])]
+)
+def test_a_section_s_facts_come_in_groups_of_six(count: int, sizes: list[int]) -> None:
+    entries = ledger.build("\n".join(f"第{i}条：开展活动{i}次" for i in range(1, count + 1)), "", "")
+    groups = _groups([e for e in entries if e.role == "fact"])
+    assert [len(g) for g in groups] == sizes
+    assert [e for g in groups for e in g] == [e for e in entries if e.role == "fact"]  # order kept
+
+
+def test_a_long_section_is_written_a_paragraph_per_group(lib: Workbench, fake: FakeLLM) -> None:
+    facts = "\n".join(f"全年开展第{i}项工作，共{i + 10}次。" for i in range(1, 15))
+    fake.prompts.clear()
+    draft = lib.draft("工作总结", facts, "梧桐区实验中学", "2024年")
+    asks = [p[-1]["content"] for p in fake.prompts]
+    assert sum("这一部分的下一段" in a for a in asks) >= 2  # 14 facts in one section: 3 calls, not 1
+    assert all(a.count("全年开展第") <= 6 for a in asks)
+    assert all(f"共{i + 10}次" in draft.text for i in range(1, 15))

@@ -154,21 +154,31 @@ def compose(
         marks = [p["text"] for p in outline.placeholders if p.get("section") == i and p["text"] not in pieces]
         if facts:
             offset = sum(map(len, pieces))
-            text = _section(
-                llm,
-                outline,
-                section,
-                facts,
-                excerpts,
-                i,
-                unit or "本单位",
-                kind,
-                max_tokens,
-                out,
-                on_token or (lambda _: None),
-                cancelled,
-                start,
-            )
+            texts = []
+            for n, group in enumerate(_groups(facts)):
+                if cancelled and cancelled():
+                    break
+                if n and on_token:
+                    on_token("\n")
+                texts.append(
+                    _section(
+                        llm,
+                        outline,
+                        section,
+                        group,
+                        excerpts,
+                        i,
+                        unit or "本单位",
+                        kind,
+                        max_tokens,
+                        out,
+                        on_token or (lambda _: None),
+                        cancelled,
+                        start,
+                        n > 0,
+                    )
+                )
+            text = "\n".join(t for t in texts if t)
             pieces.append(text + "\n")  # the section in its final order (streamed pieces may come out of it)
             for fact_id, spans in _uses(facts, text).items():
                 out.used.setdefault(fact_id, []).extend((offset + s, offset + e) for s, e in spans)
@@ -257,8 +267,10 @@ def _section(
     emit: Callable[[str], None],
     cancelled: Callable[[], bool] | None,
     start: float,
+    more: bool = False,
 ) -> str:
-    """One section's verified text (``write_verified``), with the facts it did not carry written plainly."""
+    """One section's verified text (``write_verified``), with the facts it did not carry written plainly;
+    ``more``: a further paragraph of a section whose facts come in groups."""
     fact_lines = "\n".join(f.text for f in facts)
     # Quoted like any precedent text: a forged tag in a precedent cannot close the prompt's blocks.
     skel = (
@@ -267,7 +279,7 @@ def _section(
     prompt = load("draft_section").render(
         unit=unit,
         kind=kind,
-        part=f"“{section.heading}”这一部分" if section.heading else "其中一段",
+        part=_part(section.heading, more),
         intent=section.intent,
         skeleton=skel,
         facts=fact_lines,
@@ -294,6 +306,29 @@ def _section(
             emit(line)
             text += line
     return text
+
+
+GROUP = 6  # facts per model call: a small model carries six well; sixteen in one prompt, it skips some
+
+
+def _groups(facts: list[Entry]) -> list[list[Entry]]:
+    """A section's facts in consecutive groups of at most ``GROUP``, sizes as even as can be (16 → 6, 5, 5):
+    each group is one paragraph from one short prompt, so the first words also come sooner."""
+    count = -(-len(facts) // GROUP)
+    size, extra = divmod(len(facts), count)
+    out, at = [], 0
+    for n in range(count):
+        step = size + (n < extra)
+        out.append(facts[at : at + step])
+        at += step
+    return out
+
+
+def _part(heading: str, more: bool) -> str:
+    """How the prompt names what to write: the section, or (``more``) its next paragraph."""
+    if heading:
+        return f"“{heading}”这一部分的下一段" if more else f"“{heading}”这一部分"
+    return "下一段" if more else "其中一段"
 
 
 def _invented(checker: RuleChecker, sentence: str) -> str:
