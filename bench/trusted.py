@@ -1,7 +1,7 @@
 """Trusted drafting against the old single-call path, on the hand-written fact sheets, with a local model.
 
     python -m bench.trusted [local|local:qwen-0.5b] [N]
-    python -m bench.trusted local --timing [--repeat 3]
+    python -m bench.trusted local --timing [--repeat 3] [--trusted-only] [--type 活动简报]
 
 For the first N sheets of each type in evals/factsheets_trusted.jsonl (default all), with the sample reports as
 precedents: invented numbers, dates and names left in the final draft (by the rules, judge off), fact coverage
@@ -85,10 +85,12 @@ def summary(items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def timing(spec: str, repeat: int) -> None:
+def timing(spec: str, repeat: int, trusted_only: bool = False) -> None:
     rows = [
         json.loads(x) for x in (evals_dir() / "factsheets_timing.jsonl").read_text("utf-8").splitlines() if x
     ]
+    if "--type" in sys.argv:
+        rows = [r for r in rows if r["type"] == sys.argv[sys.argv.index("--type") + 1]]
     out: dict[str, Any] = {"model": spec, "machine": machine(), "repeat": repeat}
     with tempfile.TemporaryDirectory() as home:
         wb = Workbench(Settings(home=Path(home), embedder="fake", llm=spec), embedder=FakeEmbedder())
@@ -96,7 +98,7 @@ def timing(spec: str, repeat: int) -> None:
         wb.warm()
         wb.draft("活动简报", "2024年3月，团支部组织团员开展志愿服务，共15人参加。")  # load the model once
         for row in rows:
-            for single in (False, True):
+            for single in (False,) if trusted_only else (False, True):
                 runs = []
                 for _ in range(repeat):
                     cpu0, t0 = time.process_time(), time.perf_counter()
@@ -110,6 +112,8 @@ def timing(spec: str, repeat: int) -> None:
                             "written_s": round(draft.seconds, 1),
                             "with_check_s": round(wall, 1),
                             "first_token_s": round(draft.first_token_seconds, 2),
+                            "generated_tokens": draft.tokens,
+                            "repairs": len(draft.repairs),
                             "cpu_share": round((time.process_time() - cpu0) / wall / 2, 2),
                         }
                     )
@@ -126,7 +130,8 @@ def timing(spec: str, repeat: int) -> None:
 def main() -> None:
     if "--timing" in sys.argv:
         repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
-        timing(next((a for a in sys.argv[1:] if not a.startswith("--") and not a.isdigit()), "local"), repeat)
+        spec = next((a for a in sys.argv[1:] if not a.startswith("--") and not a.isdigit()), "local")
+        timing(spec, repeat, "--trusted-only" in sys.argv)
         return
     spec = sys.argv[1] if len(sys.argv) > 1 else "local"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100

@@ -179,11 +179,22 @@ def test_the_skeleton_holds_sentences_only(excerpt: str, position: int, count: i
 
 
 @pytest.mark.parametrize(
-    ("count", "sizes"), [(1, [1]), (6, [6]), (7, [4, 3]), (12, [6, 6]), (13, [5, 4, 4]), (16, [6, 5, 5])]
+    ("count", "first", "sizes"),
+    [
+        (1, 6, [1]),
+        (6, 6, [6]),
+        (7, 6, [4, 3]),
+        (12, 6, [6, 6]),
+        (13, 6, [5, 4, 4]),
+        (16, 6, [6, 5, 5]),
+        (3, 3, [3]),
+        (4, 3, [3, 1]),
+        (16, 3, [3, 5, 4, 4]),
+    ],
 )
-def test_a_section_s_facts_come_in_groups_of_six(count: int, sizes: list[int]) -> None:
+def test_a_section_s_facts_come_in_groups_of_six(count: int, first: int, sizes: list[int]) -> None:
     entries = ledger.build("\n".join(f"第{i}条：开展活动{i}次" for i in range(1, count + 1)), "", "")
-    groups = _groups([e for e in entries if e.role == "fact"])
+    groups = _groups([e for e in entries if e.role == "fact"], first)
     assert [len(g) for g in groups] == sizes
     assert [e for g in groups for e in g] == [e for e in entries if e.role == "fact"]  # order kept
 
@@ -195,4 +206,5 @@ def test_a_long_section_is_written_a_paragraph_per_group(lib: Workbench, fake: F
     asks = [p[-1]["content"] for p in fake.prompts]
     assert sum("这一部分的下一段" in a for a in asks) >= 2  # 14 facts in one section: 3 calls, not 1
     assert all(a.count("全年开展第") <= 6 for a in asks)
+    assert asks[0].count("全年开展第") == 3  # the draft's first paragraph is short: its first words come soon
     assert all(f"共{i + 10}次" in draft.text for i in range(1, 15))
