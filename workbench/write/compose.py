@@ -84,7 +84,11 @@ def skeleton(excerpt: str, position: int, count: int) -> str:
     lines = [
         ln
         for ln in parts[at].split("\n")
-        if ln.strip() and _MASK not in ln and "××" not in ln and any(p in ln for p in "。，；")
+        if ln.strip()
+        and _MASK not in ln
+        and "××" not in ln
+        and any(p in ln for p in "。，；")
+        and not heading_level(ln.strip())
     ]
     return "\n".join(lines[:4]) or "（无）"
 
@@ -274,9 +278,11 @@ def _section(
     ``more``: a further paragraph of a section whose facts come in groups."""
     fact_lines = "\n".join(f.text for f in facts)
     # Quoted like any precedent text: a forged tag in a precedent cannot close the prompt's blocks.
-    skel = (
-        quote_text("\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1])) or "（无）"
+    shape = "\n".join(skeleton(x, position, len(outline.sections)) for x in excerpts[:1]).replace(
+        "（无）", ""
     )
+    # No shape, no block: given "（无）" a small model answers "（无）" for the section.
+    skel = f"可参考的句式（只学写法，其中的内容一律不用）：\n{quote_text(shape)}\n\n" if shape.strip() else ""
     prompt = load("draft_section").render(
         unit=unit,
         kind=kind,
