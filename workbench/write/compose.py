@@ -316,9 +316,8 @@ def _section(
 
 
 GROUP = 6  # facts per model call: a small model carries six well; sixteen in one prompt, it skips some
-FIRST = (
-    3  # facts in the draft's first call: six long ones took 3.7 s to read on 2 cores before the first word
-)
+# Facts in the draft's first call: six long ones took 3.7 s to read on 2 cores before the first word.
+FIRST = 3
 
 
 def _groups(facts: list[Entry], first: int = GROUP) -> list[list[Entry]]:
