@@ -17,6 +17,7 @@ check is done too (what the user waits), characters, first token; the single-cal
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import sys
@@ -85,12 +86,11 @@ def summary(items: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def timing(spec: str, repeat: int, trusted_only: bool = False) -> None:
+def timing(spec: str, repeat: int, trusted_only: bool = False, kind: str = "") -> None:
     rows = [
         json.loads(x) for x in (evals_dir() / "factsheets_timing.jsonl").read_text("utf-8").splitlines() if x
     ]
-    if "--type" in sys.argv:
-        rows = [r for r in rows if r["type"] == sys.argv[sys.argv.index("--type") + 1]]
+    rows = [r for r in rows if not kind or r["type"] == kind]
     out: dict[str, Any] = {"model": spec, "machine": machine(), "repeat": repeat}
     with tempfile.TemporaryDirectory() as home:
         wb = Workbench(Settings(home=Path(home), embedder="fake", llm=spec), embedder=FakeEmbedder())
@@ -114,7 +114,9 @@ def timing(spec: str, repeat: int, trusted_only: bool = False) -> None:
                             "first_token_s": round(draft.first_token_seconds, 2),
                             "generated_tokens": draft.tokens,
                             "repairs": len(draft.repairs),
-                            "cpu_share": round((time.process_time() - cpu0) / wall / 2, 2),
+                            "cpu_share": round(
+                                (time.process_time() - cpu0) / wall / (os.cpu_count() or 1), 2
+                            ),
                         }
                     )
                     print(row["type"], "single" if single else "trusted", runs[-1], flush=True)
@@ -130,8 +132,11 @@ def timing(spec: str, repeat: int, trusted_only: bool = False) -> None:
 def main() -> None:
     if "--timing" in sys.argv:
         repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
-        spec = next((a for a in sys.argv[1:] if not a.startswith("--") and not a.isdigit()), "local")
-        timing(spec, repeat, "--trusted-only" in sys.argv)
+        kind = sys.argv[sys.argv.index("--type") + 1] if "--type" in sys.argv else ""
+        spec = next(
+            (a for a in sys.argv[1:] if not a.startswith("--") and not a.isdigit() and a != kind), "local"
+        )
+        timing(spec, repeat, "--trusted-only" in sys.argv, kind)
         return
     spec = sys.argv[1] if len(sys.argv) > 1 else "local"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100
