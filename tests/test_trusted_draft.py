@@ -208,3 +208,31 @@ def test_a_long_section_is_written_a_paragraph_per_group(lib: Workbench, fake: F
     assert all(a.count("全年开展第") <= 6 for a in asks)
     assert asks[0].count("全年开展第") == 3  # the draft's first paragraph is short: its first words come soon
     assert all(f"共{i + 10}次" in draft.text for i in range(1, 15))
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "facts", "sections"),
+    [
+        # The sheet opens with when and what, unlabelled: the 导语 takes it (with the 参加 line its words send).
+        (
+            "活动简报",
+            "2025年4月18日，青石小学党支部在烈士陵园开展主题党日活动。\n支部党员共26人参加。\n党员们重温入党誓词。",
+            [["f1", "f2"], ["f3"]],
+        ),
+        # Only the first such fact: a later dated activity stays in the body.
+        (
+            "新闻稿",
+            "5月8日，城南中学举行科技节开幕式。\n5月9日，学生社团组织机器人比赛，30支队伍参赛。",
+            [["f1"], ["f2"]],
+        ),
+        # A date without anything happening (a figure's year) is not an opening.
+        ("活动简报", "1948年，17名战士在此坚守两天两夜。\n党员们瞻仰烈士墓。", [["f1", "f2"]]),
+        # Types without a lead are unchanged: the dated activity goes to the main section.
+        ("工作总结", "2024年3月，学校开展读书节活动，评选阅读之星60名。", [["f1"], [], []]),
+    ],
+)
+def test_the_lead_opens_with_the_fact_saying_when_and_what(
+    doc_type: str, facts: str, sections: list[list[str]]
+) -> None:
+    plan = outline.build(doc_type, ledger.build(facts))
+    assert [s.facts for s in plan.sections] == sections

@@ -91,13 +91,15 @@ class Structure:
 @dataclass(frozen=True)
 class SectionSpec:
     """One section of a type's outline: its heading ("" for an unheaded paragraph), what it is for, the words
-    that send a fact to it, and whether it is the default home of facts or must be there at all."""
+    that send a fact to it, whether it is the default home of facts or must be there at all, and whether it is
+    the lead (导语) that takes the fact saying when and what happened."""
 
     heading: str
     intent: str
     words: tuple[str, ...] = ()
     main: bool = False
     required: bool = False
+    lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def outlines() -> dict[str, OutlineSpec]:
                 tuple(str(w) for w in s.get("words", ())),
                 bool(s.get("main", False)),
                 bool(s.get("required", False)),
+                bool(s.get("lead", False)),
             )
             for s in row["sections"]
         )

@@ -23,6 +23,8 @@ _PLACE_KEYS = ("地点", "场地", "地址")
 # 活动在幼儿园种植园进行 / 在校礼堂举行: a place given in a sentence, not as a 地点： line.
 _HELD_AT = re.compile(r"在[^，。；,;]{2,20}?(进行|举行|开展|召开|举办)")
 _PEOPLE_UNITS = ("人", "名", "位", "人次")
+# 开展主题党日活动 / 举行开学典礼: the fact that says what happened, which a 导语 opens with.
+_HAPPENED = re.compile(r"开展|举行|举办|召开|组织|进行|启动|走进|来到")
 
 
 @dataclass
@@ -72,10 +74,13 @@ def build(doc_type: str, ledger: list[Entry], precedents: list[dict[str, str]] |
     spec = outlines().get(doc_type) or outlines()["其他"]
     sections = [Section(s.heading, s.intent) for s in spec.sections]
     main = next((i for i, s in enumerate(spec.sections) if s.main), 0)
+    lead = next((i for i, s in enumerate(spec.sections) if s.lead), None)
+    opening = _opening(ledger) if lead is not None else None
     for entry in ledger:
         if entry.role != "fact":
             continue
-        sections[_home(entry, spec, main)].facts.append(entry.id)
+        home = lead if lead is not None and entry.id == opening else _home(entry, spec, main)
+        sections[home].facts.append(entry.id)
     kept: list[Section] = []
     placeholders: list[dict[str, Any]] = []
     for section, s in zip(sections, spec.sections, strict=True):
@@ -103,6 +108,15 @@ def _home(entry: Entry, spec: OutlineSpec, main: int) -> int:
             if not s.main and any(w in text for w in s.words):
                 return i
     return main
+
+
+def _opening(ledger: list[Entry]) -> str | None:
+    """The fact a lead opens with: the first that gives a date and says what happened (a sheet often starts
+    "2025年4月18日，某支部在某地开展…活动" with no 时间： label, and the lead's words would miss it)."""
+    for e in ledger:
+        if e.role == "fact" and any(a.kind == "date" for a in e.atoms) and _HAPPENED.search(e.text):
+            return e.id
+    return None
 
 
 def _label(heading: str, intent: str) -> str:
