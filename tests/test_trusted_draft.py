@@ -147,6 +147,26 @@ def test_clean_strips_markup_masks_and_repeated_headings() -> None:
     assert clean('<活动简报 编号="1">\n第×期\n一、主要工作\n召开党员大会5次。') == "召开党员大会5次。"
 
 
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        # A list inside a section becomes prose: no numbers, the lead-in label joined by a comma.
+        (
+            "1. **质量提升**：中考812人参加。\n2. 教研：公开课136节。",
+            "质量提升，中考812人参加。教研，公开课136节。",
+        ),
+        ("- 读书节：评选书香班级10个。", "读书节，评选书香班级10个。"),
+        # A short list item that says something is kept (it used to be dropped as a heading).
+        ("（1）书记说：“要学先烈。”", "书记说：“要学先烈。”"),
+        # A repeated heading with nothing after it is dropped; a decimal is no list number; a plain colon stays.
+        ("一、主要工作和成效：\n1.5万元用于慰问。", "1.5万元用于慰问。"),
+        ("支部书记说：要学先烈。", "支部书记说：要学先烈。"),
+    ],
+)
+def test_clean_turns_the_models_lists_into_prose(text: str, cleaned: str) -> None:
+    assert clean(text) == cleaned
+
+
 def test_streaming_and_cancel(lib: Workbench, fake: FakeLLM) -> None:
     pieces: list[str] = []
     draft = lib.draft("工作总结", FACTS, on_token=pieces.append, cancelled=lambda: len(pieces) >= 2)

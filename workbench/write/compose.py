@@ -33,6 +33,8 @@ from .quoting import quote_text
 FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
 _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
 _MASK = "×"
+_BULLET = re.compile(r"^[-•·●▪*]\s*")
+_LEAD_IN = re.compile(r"^([^，。；：:！？“”\"]{2,15})[：:](?![“\"])")  # 教学质量稳步提升：, not 他说：“
 _PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
 
 
@@ -69,10 +71,25 @@ def clean(text: str) -> str:
     lines = []
     for line in _MARKUP.sub("", text).replace("**", "").split("\n"):
         line = line.strip()
-        if not line or _MASK in line or "待补充" in line or (heading_level(line) and len(line) <= 30):
+        if not line or _MASK in line or "待补充" in line or _bare_heading(line):
             continue  # the model's own 【待补充】 is no placeholder of ours: ours come from the outline
-        lines.append(line)
+        lines.append(_unlist(line))
     return "".join(lines)
+
+
+def _bare_heading(line: str) -> bool:
+    """A heading with nothing said after it (一、主要工作和成效：); "1. 教研：公开课136节。" is a list item."""
+    body = line[marker_end(line) :].rstrip("：: ")
+    return bool(heading_level(line)) and len(line) <= 30 and not any(p in body for p in "。，；：:！？")
+
+
+def _unlist(line: str) -> str:
+    """A list item the model wrote inside a paragraph ("1. 教学质量稳步提升：中考…") as prose: no number, and
+    its short lead-in label joined to the sentence by a comma."""
+    end = marker_end(line) or (m.end() if (m := _BULLET.match(line)) else 0)
+    if not end:
+        return line
+    return _LEAD_IN.sub(r"\1，", line[end:], count=1)
 
 
 def skeleton(excerpt: str, position: int, count: int) -> str:
