@@ -36,6 +36,9 @@ def test_title(lines: list[str], title: str) -> None:
         (["x"], "青禾县实验小学2023年度党建工作总结", "青禾县实验小学"),
         (["正文", "松林镇中心幼儿园", "2023年12月25日"], "保教工作总结", "松林镇中心幼儿园"),
         (["正文"], "某校举行技能大赛", ""),
+        # A year before the unit is not part of it (年青山省政府, 二〇二五年…).
+        (["x"], "2025年青山省政府工作报告", "青山省政府"),
+        (["x"], "二〇二五年临江区教育局工作总结", "临江区教育局"),
     ],
 )
 def test_unit(lines: list[str], title: str, unit: str) -> None:

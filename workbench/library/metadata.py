@@ -11,7 +11,8 @@ from ..text.lexicon import ORG_SUFFIX
 _NOT_TITLE = re.compile(
     r"(文件$|〔\d{4}〕|\[\d{4}\]|^■|^(作者|编辑|来源|发布时间|通讯员|记者|日期|时间)\s*[:：]|^\d{4}-\d{2}-\d{2}|^第.{1,4}期$)"
 )
-_UNIT = re.compile(rf"([\u4e00-\u9fff]{{2,20}}{ORG_SUFFIX})")
+# Not starting right after a numeral: in 2025年某省政府 the unit is 某省政府, not 年某省政府.
+_UNIT = re.compile(rf"(?<![\d〇零一二三四五六七八九十])([\u4e00-\u9fff]{{2,20}}{ORG_SUFFIX})")
 _UNIT_LINES = re.compile(r"^(?:中共)?(.{2,30}?)(?:文件)$")
 _DATE_YMD = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DATE_YM = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
