@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -242,6 +243,19 @@ def test_uploads_never_leave_the_upload_dir(wb: Workbench, tmp_path: Path, name:
     other = tmp_path / "other.txt"
     other.write_text("不同内容", encoding="utf-8")
     assert wb.save_upload(other, saved.name) != saved  # a different file never overwrites an upload
+
+
+def test_identical_uploads_at_once_never_see_a_half_written_file(wb: Workbench, tmp_path: Path) -> None:
+    src = tmp_path / "同一份.txt"
+    src.write_text("内容" * 200_000, encoding="utf-8")  # 1.2 MB: a copy takes a while
+    first = wb.save_upload(src)
+    before = first.stat().st_ino
+    # The same file again (two users, one Gradio temp path) keeps the one already there, untouched.
+    with ThreadPoolExecutor(4) as pool:
+        again = list(pool.map(lambda _: wb.save_upload(src), range(8)))
+    assert set(again) == {first} and first.stat().st_ino == before
+    assert first.read_bytes() == src.read_bytes()
+    assert not [p for p in first.parent.iterdir() if p.name.endswith(".part")]
 
 
 def test_a_zip_upload_becomes_a_folder_to_ingest(wb: Workbench, samples: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import uuid
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,7 +47,15 @@ def save(source: str | Path, folder: Path, max_bytes: int, name: str = "") -> Pa
         target = folder / f"{stem}_{n}{suffix}"
     if target.resolve().parent != folder:
         raise InputError("文件名不合法", "请重命名文件后再上传。")
-    shutil.copyfile(src, target)
+    if not target.exists():
+        # Copied beside it and renamed into place: two identical uploads at once (Gradio gives both the same
+        # temporary path) never let one ingest read the file while the other is still writing it.
+        part = folder / f".{target.name}.{uuid.uuid4().hex}.part"
+        try:
+            shutil.copyfile(src, part)
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
     return unzip(target, max_bytes) if target.suffix.lower() == ".zip" else target
 
 
