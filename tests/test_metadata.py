@@ -39,6 +39,9 @@ def test_title(lines: list[str], title: str) -> None:
         # A year before the unit is not part of it (年青山省政府, 二〇二五年…).
         (["x"], "2025年青山省政府工作报告", "青山省政府"),
         (["x"], "二〇二五年临江区教育局工作总结", "临江区教育局"),
+        # 中心工作 is a phrase; a 中心 that is a unit stays one.
+        (["x"], "学习会议精神，落实两委中心工作", ""),
+        (["x"], "临江区教师发展中心开展中心组学习", "临江区教师发展中心"),
     ],
 )
 def test_unit(lines: list[str], title: str, unit: str) -> None:

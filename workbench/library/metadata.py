@@ -13,6 +13,8 @@ _NOT_TITLE = re.compile(
 )
 # Not starting right after a numeral: in 2025年某省政府 the unit is 某省政府, not 年某省政府.
 _UNIT = re.compile(rf"(?<![\d〇零一二三四五六七八九十])([\u4e00-\u9fff]{{2,20}}{ORG_SUFFIX})")
+# 中心工作 / 中心任务 / 中心组: the phrase, not a 中心 that is a unit.
+_NOT_UNIT_AFTER = ("工作", "任务", "组")
 _UNIT_LINES = re.compile(r"^(?:中共)?(.{2,30}?)(?:文件)$")
 _DATE_YMD = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DATE_YM = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
@@ -44,22 +46,31 @@ def extract_unit(lines: list[str], title: str) -> str:
     """The issuing unit when the report states it: a red-header banner, a byline, the title or a signature."""
     for line in lines[:4]:
         m = _UNIT_LINES.match(line)
-        if m and _UNIT.search(m.group(1)):
+        if m and _unit_in(m.group(1)):
             return m.group(1).strip()
     # A subtitle line "——某某学校开展……" names the unit.
     for line in lines[:4]:
         if line.startswith(("——", "--")):
-            m = _UNIT.search(line)
-            if m:
-                return m.group(1)
-    m = _UNIT.search(title)
-    if m:
-        return m.group(1)
+            if unit := _unit_in(line):
+                return unit
+    if unit := _unit_in(title):
+        return unit
     # A signature block: the unit sits just above the closing date.
     for line in reversed(lines[-4:]):
         m = _UNIT.fullmatch(line.strip())
         if m:
             return m.group(1)
+    return ""
+
+
+def _unit_in(text: str) -> str:
+    """The first unit named in ``text`` (落实两委中心工作 names none)."""
+    start, end = 0, len(text)
+    while m := _UNIT.search(text, start, end):
+        if not (m.group(1).endswith("中心") and text.startswith(_NOT_UNIT_AFTER, m.end())):
+            return m.group(1)
+        # The match ran on to the phrase: a unit may still end before it (某中心开展中心组学习).
+        start, end = m.start(), m.end() - 2
     return ""
 
 
