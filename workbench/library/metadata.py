@@ -50,9 +50,8 @@ def extract_unit(lines: list[str], title: str) -> str:
             return m.group(1).strip()
     # A subtitle line "——某某学校开展……" names the unit.
     for line in lines[:4]:
-        if line.startswith(("——", "--")):
-            if unit := _unit_in(line):
-                return unit
+        if line.startswith(("——", "--")) and (unit := _unit_in(line)):
+            return unit
     if unit := _unit_in(title):
         return unit
     # A signature block: the unit sits just above the closing date.
