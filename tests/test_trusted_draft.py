@@ -150,12 +150,12 @@ def test_clean_strips_markup_masks_and_repeated_headings() -> None:
 @pytest.mark.parametrize(
     ("text", "cleaned"),
     [
-        # A list inside a section becomes prose: no numbers, the lead-in label joined by a comma.
+        # A list inside a section becomes prose: no numbers, no lead-in labels.
         (
             "1. **质量提升**：中考812人参加。\n2. 教研：公开课136节。",
-            "质量提升，中考812人参加。教研，公开课136节。",
+            "中考812人参加。公开课136节。",
         ),
-        ("- 读书节：评选书香班级10个。", "读书节，评选书香班级10个。"),
+        ("- 读书节：评选书香班级10个。", "评选书香班级10个。"),
         # A short list item that says something is kept (it used to be dropped as a heading).
         ("（1）书记说：“要学先烈。”", "书记说：“要学先烈。”"),
         # A repeated heading with nothing after it is dropped; a decimal is no list number; a plain colon stays.
@@ -256,3 +256,14 @@ def test_the_lead_opens_with_the_fact_saying_when_and_what(
 ) -> None:
     plan = outline.build(doc_type, ledger.build(facts))
     assert [s.facts for s in plan.sections] == sections
+
+
+def test_a_fact_spread_over_two_sentences_is_carried_once(lib: Workbench, fake: FakeLLM) -> None:
+    facts = "2024年，全校有教学班42个、学生1986人、教职工163人。"
+    fake.queue("2024年，全校有教学班42个、学生1986人。教职工163人，队伍稳定。")
+    draft = lib.draft("工作总结", facts)
+    assert draft.text.count("1986人") == 1  # not written again from the fact
+    assert not [r for r in draft.repairs if r["action"] == "written_from_fact"]
+    (entry,) = [e for e in draft.ledger if e["role"] == "fact"]
+    ((start, end),) = entry["used_in"]
+    assert "42个" in draft.text[start:end] and "163人" in draft.text[start:end]

@@ -34,7 +34,7 @@ FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
 _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
 _MASK = "×"
 _BULLET = re.compile(r"^[-•·●▪*]\s*")
-_LEAD_IN = re.compile(r"^([^，。；：:！？“”\"]{2,15})[：:](?![“\"])")  # 教学质量稳步提升：, not 他说：“
+_LEAD_IN = re.compile(r"^([^，。；：:！？“”\"\d]{2,15})[：:](?![“\"])")  # 教学质量：, not 他说：“ or 2024年：
 _PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
 
 
@@ -84,12 +84,12 @@ def _bare_heading(line: str) -> bool:
 
 
 def _unlist(line: str) -> str:
-    """A list item the model wrote inside a paragraph ("1. 教学质量稳步提升：中考…") as prose: no number, and
-    its short lead-in label joined to the sentence by a comma."""
+    """A list item the model wrote inside a paragraph ("1. 教学质量：中考…") as prose: no number, and no
+    short lead-in label (the model's own words, which read as a form inside a paragraph)."""
     end = marker_end(line) or (m.end() if (m := _BULLET.match(line)) else 0)
     if not end:
         return line
-    return _LEAD_IN.sub(r"\1，", line[end:], count=1)
+    return _LEAD_IN.sub("", line[end:], count=1)
 
 
 def skeleton(excerpt: str, position: int, count: int) -> str:
@@ -323,8 +323,10 @@ def _section(
     sentences = done.sentences
     # A numbered item (2. …) starts its own line, as the model meant it to.
     text = "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
+    # A fact the model spread over two sentences (教学班42个，学生1986人。教职工163人…) is carried.
+    windows = sentences + [a + b for a, b in zip(sentences, sentences[1:], strict=False)]
     for entry in facts:
-        if not any(carried(entry, x) for x in sentences):
+        if not any(carried(entry, x) for x in windows):
             line = plain(entry)
             out.repairs.append(Repair("", f"事实 {entry.id} 没有写进初稿", "written_from_fact", line))
             emit(line)
@@ -368,11 +370,18 @@ def _invented(checker: RuleChecker, sentence: str) -> str:
 
 
 def _uses(facts: list[Entry], text: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each fact is stated: the sentences that carry it, or two in a row that carry it together."""
     used: dict[str, list[tuple[int, int]]] = {}
-    for span in split_claims(text):
-        for entry in facts:
-            if carried(entry, span.text):
-                used.setdefault(entry.id, []).append((span.start, span.end))
+    spans = split_claims(text)
+    for entry in facts:
+        found = [(x.start, x.end) for x in spans if carried(entry, x.text)]
+        found = found or [
+            (a.start, b.end)
+            for a, b in zip(spans, spans[1:], strict=False)
+            if carried(entry, text[a.start : b.end])
+        ]
+        if found:
+            used[entry.id] = found
     return used
 
 
