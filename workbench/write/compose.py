@@ -10,6 +10,7 @@ final text carries no unsupported number, date or name by construction, and ever
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -324,7 +325,7 @@ def _section(
     # A numbered item (2. …) starts its own line, as the model meant it to.
     text = "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
     # A fact the model spread over two sentences (教学班42个，学生1986人。教职工163人…) is carried.
-    windows = sentences + [a + b for a, b in zip(sentences, sentences[1:], strict=False)]
+    windows = sentences + [a + b for a, b in itertools.pairwise(sentences)]
     for entry in facts:
         if not any(carried(entry, x) for x in windows):
             line = plain(entry)
@@ -377,7 +378,7 @@ def _uses(facts: list[Entry], text: str) -> dict[str, list[tuple[int, int]]]:
         found = [(x.start, x.end) for x in spans if carried(entry, x.text)]
         found = found or [
             (a.start, b.end)
-            for a, b in zip(spans, spans[1:], strict=False)
+            for a, b in itertools.pairwise(spans)
             if carried(entry, text[a.start : b.end])
         ]
         if found:
