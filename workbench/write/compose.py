@@ -377,9 +377,7 @@ def _uses(facts: list[Entry], text: str) -> dict[str, list[tuple[int, int]]]:
     for entry in facts:
         found = [(x.start, x.end) for x in spans if carried(entry, x.text)]
         found = found or [
-            (a.start, b.end)
-            for a, b in itertools.pairwise(spans)
-            if carried(entry, text[a.start : b.end])
+            (a.start, b.end) for a, b in itertools.pairwise(spans) if carried(entry, text[a.start : b.end])
         ]
         if found:
             used[entry.id] = found
