@@ -10,7 +10,6 @@ final text carries no unsupported number, date or name by construction, and ever
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -20,12 +19,9 @@ from typing import Any
 from ..backends.llm import LLM, Message
 from ..check import RuleChecker
 from ..check.claims import split_claims
-from ..check.dates import dates
-from ..check.dates import supports as date_supports
-from ..check.numbers import quantities
-from ..check.numbers import supports as number_supports
 from ..prompts import load, structures, with_rules
 from ..text.structure import as_sentence, heading_level, marker_end, top_sections
+from .coverage import Repair, settle, uses
 from .generate import Generation, generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
@@ -36,23 +32,6 @@ _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
 _MASK = "×"
 _BULLET = re.compile(r"^[-•·●▪*]\s*")
 _LEAD_IN = re.compile(r"^([^，。；：:！？“”\"\d]{2,15})[：:](?![“\"])")  # 教学质量：, not 他说：“ or 2024年：
-_PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
-
-
-@dataclass
-class Repair:
-    sentence: str
-    reason: str
-    action: str  # regenerated | dropped | written_from_fact
-    replacement: str = ""
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "sentence": self.sentence,
-            "reason": self.reason,
-            "action": self.action,
-            "replacement": self.replacement,
-        }
 
 
 @dataclass
@@ -109,34 +88,6 @@ def skeleton(excerpt: str, position: int, count: int) -> str:
         and not heading_level(ln.strip())
     ]
     return "\n".join(lines[:4]) or "（无）"
-
-
-def carried(entry: Entry, sentence: str) -> bool:
-    """Does the sentence state this fact? Every atom of it, by value; a fact without atoms, by its words."""
-    if not entry.atoms:
-        grams = {entry.value[i : i + 2] for i in range(len(entry.value) - 1)}
-        return bool(grams) and len({g for g in grams if g in sentence}) / len(grams) >= 0.5
-    qs, ds = quantities(sentence), dates(sentence)
-    for atom in entry.atoms:
-        if atom.kind == "number":
-            want = quantities(atom.text)
-            if want and not any(number_supports(q, want[0]) for q in qs):
-                return False
-        elif atom.kind == "date":
-            want_d = dates(atom.text)
-            if want_d and not date_supports(ds, want_d[0]):
-                return False
-        elif atom.text not in sentence:
-            return False
-    return True
-
-
-def plain(entry: Entry) -> str:
-    """A fact written from the user's own words: 时间：6月28日 → 时间为6月28日。"""
-    value = entry.value.rstrip("。；;，,")
-    if entry.key in _PLAIN_KEYS:
-        return f"{entry.key}为{value}。"
-    return value + "。"
 
 
 def compose(
@@ -203,7 +154,7 @@ def compose(
                 )
             text = "\n".join(t for t in texts if t)
             pieces.append(text + "\n")  # the section in its final order (streamed pieces may come out of it)
-            for fact_id, spans in _uses(facts, text).items():
+            for fact_id, spans in uses(facts, text).items():
                 out.used.setdefault(fact_id, []).extend((offset + s, offset + e) for s, e in spans)
             if on_token:
                 on_token("\n")
@@ -321,18 +272,13 @@ def _section(
     out.tokens += done.generation.tokens
     out.stopped = out.stopped or done.generation.stopped
     out.repairs += done.repairs
-    sentences = done.sentences
+    # Each fact stated once and whole: what the model said in part is written from the user's words.
+    sentences, fixes = settle(facts, done.sentences)
+    out.repairs += fixes
+    for fix in fixes:
+        emit(fix.replacement)
     # A numbered item (2. …) starts its own line, as the model meant it to.
-    text = "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
-    # A fact the model spread over two sentences (教学班42个，学生1986人。教职工163人…) is carried.
-    windows = sentences + [a + b for a, b in itertools.pairwise(sentences)]
-    for entry in facts:
-        if not any(carried(entry, x) for x in windows):
-            line = plain(entry)
-            out.repairs.append(Repair("", f"事实 {entry.id} 没有写进初稿", "written_from_fact", line))
-            emit(line)
-            text += line
-    return text
+    return "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
 
 
 GROUP = 6  # facts per model call: a small model carries six well; sixteen in one prompt, it skips some
@@ -368,20 +314,6 @@ def _invented(checker: RuleChecker, sentence: str) -> str:
     claim = checker.check(sentence, lines=True).claims
     bad = [f for c in claim for f in c.findings if f.status == "unsupported" and f.check in FACT_CHECKS]
     return "；".join(f.reason for f in bad)
-
-
-def _uses(facts: list[Entry], text: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each fact is stated: the sentences that carry it, or two in a row that carry it together."""
-    used: dict[str, list[tuple[int, int]]] = {}
-    spans = split_claims(text)
-    for entry in facts:
-        found = [(x.start, x.end) for x in spans if carried(entry, x.text)]
-        found = found or [
-            (a.start, b.end) for a, b in itertools.pairwise(spans) if carried(entry, text[a.start : b.end])
-        ]
-        if found:
-            used[entry.id] = found
-    return used
 
 
 def ledger_json(outline: Outline, composed: Composed) -> list[dict[str, Any]]:

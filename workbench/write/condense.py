@@ -30,7 +30,7 @@ from ..library.metadata import extract_title
 from ..prompts import load, with_rules
 from ..text.structure import SENTENCE_ENDS, as_sentence, heading_label, heading_level, marker_end
 from ..text.tokens import char_count
-from .compose import FACT_CHECKS, Repair, clean, write_verified
+from .compose import FACT_CHECKS, clean, write_verified
 from .condense_parts import (
     MAP_REDUCE_CHARS,
     MIN_PART_CHARS,
@@ -42,6 +42,7 @@ from .condense_parts import (
     plan,
     select,
 )
+from .coverage import Repair
 from .generate import Progress
 
 TOLERANCE = 0.15

@@ -1,0 +1,48 @@
+"""Each fact stated once and whole: ``coverage.settle`` over hand-made sentences (a table)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.write import ledger
+from workbench.write.coverage import settle, uses
+
+FACTS = "2024年，全校有教学班42个、学生1986人、教职工163人。\n召开党员大会5次。"
+F1 = "2024年，全校有教学班42个、学生1986人、教职工163人。"
+F2 = "召开党员大会5次。"
+
+
+@pytest.mark.parametrize(
+    ("sentences", "settled", "reasons"),
+    [
+        # Every fact stated: nothing changes.
+        ([F1, "全年召开党员大会5次。"], [F1, "全年召开党员大会5次。"], []),
+        # One fact over two sentences in a row is stated.
+        (
+            ["2024年全校有教学班42个、学生1986人。", "教职工163人。", F2],
+            ["2024年全校有教学班42个、学生1986人。", "教职工163人。", F2],
+            [],
+        ),
+        # Stated in part, apart: written whole where its first part stood, the parts gone.
+        (
+            ["学校规模稳定。", "全校有教学班42个。", F2, "教职工163人，队伍稳定。"],
+            ["学校规模稳定。", F1, F2],
+            ["事实 f1 只写进了一部分"],
+        ),
+        # A part sentence that states another fact whole stays; the fact is written at the end.
+        (
+            ["全校有教学班42个，召开党员大会5次。"],
+            ["全校有教学班42个，召开党员大会5次。", F1],
+            ["事实 f1 没有写进初稿"],
+        ),
+        # Left out: written at the end.
+        (["全年召开党员大会5次。"], ["全年召开党员大会5次。", F1], ["事实 f1 没有写进初稿"]),
+    ],
+)
+def test_settle_states_each_fact_once(sentences: list[str], settled: list[str], reasons: list[str]) -> None:
+    facts = [e for e in ledger.build(FACTS) if e.role == "fact"]
+    out, repairs = settle(facts, sentences)
+    assert out == settled
+    assert [r.reason for r in repairs] == reasons
+    assert all(r.action == "written_from_fact" and r.replacement in out for r in repairs)
+    assert set(uses(facts, "".join(out))) == {"f1", "f2"}  # the ledger finds every fact in the result
