@@ -20,6 +20,7 @@ from ..check.numbers import supports as number_supports
 from .ledger import Atom, Entry
 
 _PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
+_POINTING = ("这表明", "这说明", "这显示", "这体现", "这反映", "这些", "此举", "以上")
 
 
 @dataclass
@@ -97,6 +98,10 @@ def settle(facts: list[Entry], sentences: list[str]) -> tuple[list[str], list[Re
             tail.append(entry)
     out: list[str] = []
     repairs: list[Repair] = []
+    for i, s in enumerate(sentences):  # 这表明… after a part sentence that went points at nothing now
+        if i - 1 in gone and i not in whole and s.startswith(_POINTING):
+            gone.add(i)
+            repairs.append(Repair(s, "它所指的句子已按事实重写", "dropped"))
     for i, s in enumerate(sentences):
         for entry, parts in first.get(i, []):
             line = plain(entry)
