@@ -31,7 +31,8 @@ from workbench.check import RuleChecker
 from workbench.data import evals_dir, samples_dir
 from workbench.text.tokens import char_count
 from workbench.write import ledger
-from workbench.write.compose import FACT_CHECKS, carried
+from workbench.write.compose import FACT_CHECKS
+from workbench.write.coverage import carried
 
 from .common import machine, save
 
