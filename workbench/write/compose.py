@@ -276,7 +276,8 @@ def _section(
     sentences, fixes = settle(facts, done.sentences)
     out.repairs += fixes
     for fix in fixes:
-        emit(fix.replacement)
+        if fix.replacement:
+            emit(fix.replacement)
     # A numbered item (2. …) starts its own line, as the model meant it to.
     return "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
 
