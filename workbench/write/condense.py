@@ -11,11 +11,11 @@ does not state is rewritten once or dropped. A section stops as soon as its shar
 sentence that would run past it (keeping its whole clauses): generated tokens are the cost on a small
 machine. A shortfall moves on to the next section; only what is still missing at the end is topped up with
 source sentences, verbatim. The title is the report's own, never a file name.
+The sections and their sentences are in ``condense_parts``; fitting the length (±15 %) is ``condense_length``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,6 +31,8 @@ from ..prompts import load, with_rules
 from ..text.structure import SENTENCE_ENDS, as_sentence, heading_label, heading_level, marker_end
 from ..text.tokens import char_count
 from .compose import FACT_CHECKS, clean, write_verified
+from .condense_length import TOLERANCE, clauses_that_fit, fill, trim
+from .condense_length import fit_length as fit_length  # the public name stays here too
 from .condense_parts import (
     MAP_REDUCE_CHARS,
     MIN_PART_CHARS,
@@ -45,7 +47,6 @@ from .condense_parts import (
 from .coverage import Repair
 from .generate import Progress
 
-TOLERANCE = 0.15
 EXCERPT_RATIO = 0.9  # source tokens per summary token in the prompts
 GENERIC_OVERLAP = 0.4  # a sentence without a figure must share this much wording with a source sentence
 AIM = 0.88  # a stretch stops at this share of its target: the summary lands inside ±15 % with fewer tokens
@@ -56,7 +57,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"^[\s\-*•#>]+")
 _SENTENCE_END = re.compile(r"[。！？；\n]")
-_CLAUSE_END = re.compile(r"[，；,;]")
 
 
 @dataclass
@@ -89,28 +89,6 @@ class Summary:
             "stopped": self.stopped,
             "check": self.check.to_json() if self.check else None,
         }
-
-
-def fit_length(summary: str, chars: int, extras: list[str]) -> str:
-    """Cut at a sentence end when too long; add verbatim source sentences when too short."""
-    high = int(chars * (1 + TOLERANCE))
-    low = math.ceil(chars * (1 - TOLERANCE))
-    text = summary.strip()
-    if char_count(text) > high:
-        kept = ""
-        for p in split_claims(text):
-            candidate = text[: p.end]
-            if char_count(candidate) > high:
-                break
-            kept = candidate
-        text = kept or text[:high]
-    for sentence in extras:
-        if char_count(text) >= low:
-            break
-        if sentence in text or char_count(text) + char_count(sentence) > high:
-            continue
-        text = f"{text}\n{sentence}" if text else sentence
-    return text.strip()
 
 
 # -- writing -----------------------------------------------------------------------------------------------
@@ -182,17 +160,6 @@ class _Tap(LLM):
         )
 
 
-def _clauses_that_fit(sentence: str, room: int) -> str:
-    """The longest run of whole clauses (up to a ，or ；) of ``sentence`` within ``room`` characters, closed
-    as a sentence; "" when that is under 15 characters."""
-    best = ""
-    for m in _CLAUSE_END.finditer(sentence):
-        if char_count(sentence[: m.start()]) + 1 > room:
-            break
-        best = sentence[: m.start()]
-    return best + "。" if char_count(best) >= 15 else ""
-
-
 def _write(
     llm: LLM,
     prompt: str,
@@ -240,7 +207,7 @@ def _write(
             if not best or best[0][0] < GENERIC_OVERLAP:
                 return  # no figure and little of the source's wording: praise or padding (这将为…提供有力支撑)
         if tap.open_tail(sentence) or written[0] + char_count(plain) > room:
-            plain = _clauses_that_fit(plain, room - written[0])
+            plain = clauses_that_fit(plain, room - written[0])
             if not plain:
                 return
         taken[sentence] = plain
@@ -277,45 +244,6 @@ def _plain(sentence: str) -> str:
     """A sentence of a paragraph: without the list marker or bullet a model puts before it."""
     text = _BULLET.sub("", sentence)
     return text[marker_end(text) :]
-
-
-def _fill(
-    written: list[list[str]],
-    pools: list[list[Scored]],
-    want: Sequence[int],
-    upto: float,
-    limits: Sequence[int],
-    most: int,
-) -> int:
-    """Add source sentences, verbatim, from each stretch's pool (best first) to the stretches in ``want``
-    order until the summary has ``upto`` characters or ``most`` were added; first only sentences that keep it
-    within ``limits[0]``, then within each further limit (a short one that fits beats a long one that
-    overshoots). Nothing the summary already says, even in part. The number added."""
-    total = sum(char_count(s) for unit in written for s in unit)
-    added = 0
-    for limit in limits:
-        for i in want:
-            for s in pools[i]:
-                n = char_count(s.text)
-                if total >= upto or added >= most:
-                    return added
-                said = any(w.rstrip("。") in s.text or s.text in w for unit in written for w in unit)
-                if s.heading or total + n > limit or said:
-                    continue
-                written[i].append(as_sentence(s.text))
-                total += n
-                added += 1
-    return added
-
-
-def _trim(written: list[list[str]], budgets: list[int], chars: int) -> None:
-    """Drop last sentences of the stretches furthest over their share until the summary is within +15 %."""
-    high = int(chars * (1 + TOLERANCE))
-    while sum(char_count(s) for unit in written for s in unit) > high:
-        over = [i for i in range(len(written)) if len(written[i]) > 1]
-        if not over:
-            return
-        written[max(over, key=lambda i: sum(map(char_count, written[i])) - budgets[i])].pop()
 
 
 def condense(
@@ -404,10 +332,10 @@ def condense(
                 for picked, s in zip(chosen, done, strict=True)
             ]
             for calls in empty:  # every section keeps a sentence: its best one when the model wrote none
-                topped += _fill(written, pools, calls, float("inf"), [high], 1)
+                topped += fill(written, pools, calls, float("inf"), [high], 1)
             short = sorted(range(len(written)), key=lambda i: sum(map(char_count, written[i])) - budgets[i])
-            topped += _fill(written, pools, short, AIM * chars, [chars, high], len(shares) * 99)
-    _trim(written, budgets, chars)
+            topped += fill(written, pools, short, AIM * chars, [chars, high], len(shares) * 99)
+    trim(written, budgets, chars)
     paragraphs = [
         "".join(s for c, share in enumerate(done) if share.unit == u for s in written[c])
         for u in range(len(units))
