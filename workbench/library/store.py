@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -23,6 +22,8 @@ from ..backends.embed import Vectors
 from ..config import Settings
 from ..errors import EmbedderMismatchError, StoreBusyError, StoreError
 from ..types import Chunk, Document
+from .chroma import Where, open_client
+from .chroma import build_where as build_where  # re-exported: search imports it from here
 from .manifest import REPAIR_HINT, Manifest, chroma_errors, loss, read_manifest, read_stamp, write_manifest
 from .records import DocRecord as DocRecord  # re-exported: ingest and drafting import it from here
 
@@ -30,49 +31,7 @@ CHUNKS = "wb_chunks"
 DOCS = "wb_docs"
 REBUILD = "_rebuild"  # suffix of a collection the doctor is rebuilding; swapped in when complete
 VERIFY_LIMIT = 20_000  # chunks an open asks the vector index for (~80 ms at 18,000); beyond, a sample
-Where = dict[str, Any]
 Dump = tuple[list[str], list[str] | None, list[dict[str, Any]]]  # ids, documents, metadatas
-
-
-def build_where(type: str | None = None, year: int | None = None, unit: str | None = None) -> Where | None:
-    """A Chroma ``where`` clause for the metadata filters that are set."""
-    clauses: list[Where] = []
-    if type:
-        clauses.append({"type": type})
-    if year is not None:
-        clauses.append({"year": int(year)})
-    if unit:
-        clauses.append({"unit": unit})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _client(settings: Settings) -> Any:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)  # documents never leave the machine
-    try:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
-            if not url.hostname:
-                raise StoreError(
-                    f"Chroma 服务器地址无效：{settings.chroma_url}", "格式如 http://127.0.0.1:8000"
-                )
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-    except StoreError:
-        raise
-    except Exception as exc:  # chromadb raises many kinds; all mean "cannot open the store"
-        where = settings.chroma_url or str(settings.chroma_dir)
-        raise StoreError(f"无法打开向量库 {where}：{exc}") from exc
 
 
 class Store:
@@ -85,7 +44,7 @@ class Store:
         self.settings = settings
         self.embedder_name = embedder_name
         self.dim = dim
-        self._client = _client(settings)
+        self._client = open_client(settings)
         self._dirty = False  # written since the last commit
         self._writing = False  # the manifest says a write is under way
         with chroma_errors("打开向量库"):
@@ -196,7 +155,7 @@ class Store:
         if self.indexed(want) >= want:
             return False
         self._client.close()  # the last reference stops Chroma's cached system, so the next one rereads
-        self._client = _client(self.settings)
+        self._client = open_client(self.settings)
         with chroma_errors("重新打开向量库"):
             self._open_collections()
         return True
