@@ -267,3 +267,10 @@ def test_a_fact_spread_over_two_sentences_is_carried_once(lib: Workbench, fake: 
     (entry,) = [e for e in draft.ledger if e["role"] == "fact"]
     ((start, end),) = entry["used_in"]
     assert "42个" in draft.text[start:end] and "163人" in draft.text[start:end]
+
+
+def test_a_section_does_not_open_with_its_own_heading_as_a_label(lib: Workbench, fake: FakeLLM) -> None:
+    fake.queue("2024年召开党员大会5次。", "下一步打算：拟开展读书活动3次。")
+    draft = lib.draft("工作总结", "2024年召开党员大会5次。\n下一步拟开展读书活动3次。")
+    assert "三、下一步打算" in draft.text and "下一步打算：" not in draft.text
+    assert "拟开展读书活动3次。" in draft.text

@@ -273,13 +273,21 @@ def _section(
     out.stopped = out.stopped or done.generation.stopped
     out.repairs += done.repairs
     # Each fact stated once and whole: what the model said in part is written from the user's words.
-    sentences, fixes = settle(facts, done.sentences)
+    sentences, fixes = settle(facts, _unlabelled(section.heading, done.sentences))
     out.repairs += fixes
     for fix in fixes:
         if fix.replacement:
             emit(fix.replacement)
     # A numbered item (2. …) starts its own line, as the model meant it to.
     return "".join(("\n" if i and marker_end(x) else "") + x for i, x in enumerate(sentences))
+
+
+def _unlabelled(heading: str, sentences: list[str]) -> list[str]:
+    """The section's sentences without the heading said again as a label (三、下一步打算 → "下一步打算：…")."""
+    label = heading.split("、", 1)[-1].strip()
+    if label and sentences and sentences[0].startswith((label + "：", label + ":", label + "，")):
+        return [sentences[0][len(label) + 1 :], *sentences[1:]]
+    return sentences
 
 
 GROUP = 6  # facts per model call: a small model carries six well; sixteen in one prompt, it skips some
