@@ -118,7 +118,8 @@ def test_no_data_found_through_parent_parent() -> None:
 def test_the_wheel_lists_every_package() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")} | {
-        "workbench.evals"
+        ".".join(("workbench", *p.parent.relative_to(ROOT).parts))
+        for p in (ROOT / "evals").rglob("__init__.py")
     }
     assert set(config["packages"]) == found
     assert config["package-dir"] == {"workbench.evals": "evals"}
