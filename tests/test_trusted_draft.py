@@ -60,6 +60,24 @@ def test_an_inventing_model_leaves_no_invented_fact(lib: Workbench, fake: FakeLL
     assert draft.to_json().keys() >= DRAFT_FIELDS | {"outline", "ledger", "repairs", "placeholders"}
 
 
+SUMMARY_FACTS = (
+    "组建学生社团38个，机器人社团获市赛二等奖2项。\n承担市级课题4项。\n2025年计划建成智慧教室10间。"
+)
+# A true figure put on another subject (4 is the 课题's), and a plan written as done: figures all in the facts.
+MISBOUND = "体育社团获市赛二等奖4项。2025年已建成智慧教室10间。组建学生社团38个，机器人社团获市赛二等奖2项。"
+
+
+def test_a_figure_on_another_subject_or_a_plan_made_done_is_not_kept(lib: Workbench, fake: FakeLLM) -> None:
+    fake.queue(MISBOUND, MISBOUND, MISBOUND, MISBOUND)  # the rewrites repeat the mistakes too
+    draft = lib.draft("工作总结", SUMMARY_FACTS, "梧桐区实验中学", "2024年")
+    assert "体育社团获市赛二等奖4项" not in draft.text
+    assert "已建成智慧教室10间" not in draft.text
+    assert "2025年计划建成智慧教室10间" in draft.text  # the fact itself, from the user's words
+    assert draft.text.count("机器人社团获市赛二等奖2项") == 1
+    reasons = " ".join(r["reason"] for r in draft.repairs)
+    assert "与原文对不上" in reasons and "状态不符" in reasons
+
+
 def test_every_fact_is_carried_or_listed(lib: Workbench, fake: FakeLLM) -> None:
     fake.queue(*INVENTING)
     draft = lib.draft("活动简报", FACTS)

@@ -3,9 +3,10 @@
 Each section gets a short prompt: its heading and intent, its own facts, and the matching part of a precedent's
 skeleton (lines with masked figures left out, so there is nothing to copy). As a section's text arrives it is
 cut into sentences; each is checked by the rules against that section's facts (plus unit and period). A
-sentence with an unsupported number, date or name is rewritten once with the offending fact named; if it still
-fails it is dropped. A fact no kept sentence carries is then written plainly from the user's own words. So the
-final text carries no unsupported number, date or name by construction, and every repair is recorded.
+sentence the rules flag (a number, date or name the facts do not give, a figure bound to another subject, a
+changed state, negation or obligation) is rewritten once with the offending fact named; if it still fails it is
+dropped. A fact no kept sentence carries is then written plainly from the user's own words. So the final text
+carries nothing the rules flag by construction, and every repair is recorded.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ from ..check import RuleChecker
 from ..check.claims import split_claims
 from ..prompts import load, structures, with_rules
 from ..text.structure import as_sentence, heading_level, marker_end, top_sections
-from .coverage import Repair, settle, uses
+from .coverage import Repair, carried, settle, uses
 from .generate import Generation, generate
 from .ledger import Entry
 from .outline import PLACEHOLDER, Outline, Section
 from .quoting import quote_text
 
-FACT_CHECKS = ("number", "date", "name")  # what a draft may never invent
+# What a draft or summary may never say: an invented figure, date or name, a true figure bound to another subject
+# (机器人社团获奖2项 → 体育社团获奖4项, the 4 being another fact's), a plan made a done fact (拟 → 已), a negation,
+# obligation, decision or scope changed. Only the 'supported' verbatim and the model judge are not rule findings.
+FACT_CHECKS = ("number", "binding", "state", "date", "name", "polarity", "modality", "decision", "quantity")
 _MARKUP = re.compile(r"</?[\u4e00-\u9fffA-Za-z]{1,8}(?:\s[^<>]{0,80})?>")
 _MASK = "×"
 _BULLET = re.compile(r"^[-•·●▪*]\s*")
@@ -44,6 +48,7 @@ class Composed:
     prompt_tokens: int = 0
     tokens: int = 0
     stopped: str = ""
+    said: set[str] = field(default_factory=set)  # ids of the facts the sections so far state
 
 
 def clean(text: str) -> str:
@@ -273,8 +278,11 @@ def _section(
     out.stopped = out.stopped or done.generation.stopped
     out.repairs += done.repairs
     # Each fact stated once and whole: what the model said in part is written from the user's words.
-    sentences, fixes = settle(facts, _unlabelled(section.heading, done.sentences))
+    before = [outline.entry(f) for f in sorted(out.said)]
+    sentences, fixes = settle(facts, _unlabelled(section.heading, done.sentences), before)
     out.repairs += fixes
+    known = [e for e in outline.ledger if e.role == "fact"]
+    out.said |= {e.id for e in known if any(carried(e, x) for x in sentences)}
     for fix in fixes:
         if fix.replacement:
             emit(fix.replacement)
