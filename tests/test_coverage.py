@@ -35,11 +35,29 @@ F2 = "召开党员大会5次。"
             [F1, F2, "这一年很充实。"],
             ["它所指的句子已按事实重写", "事实 f1 只写进了一部分"],
         ),
-        # A part sentence that states another fact whole stays; the fact is written at the end.
+        # A part sentence that states another fact whole keeps that fact; the part's clause goes, the fact follows.
         (
-            ["全校有教学班42个，召开党员大会5次。"],
-            ["全校有教学班42个，召开党员大会5次。", F1],
+            ["全校有教学班42个，召开党员大会5次。", "这一年很充实。"],
+            ["召开党员大会5次。", F1, "这一年很充实。"],
+            ["事实 f1 只写进了一部分"],
+        ),
+        # ... unless the clause also holds the other fact's figures: then the fact is written at the end.
+        (
+            ["全校有教学班42个时召开党员大会5次。"],
+            ["全校有教学班42个时召开党员大会5次。", F1],
             ["事实 f1 没有写进初稿"],
+        ),
+        # A fact stated whole a second time: the later sentence goes (even with words of its own).
+        (
+            [F1, F2, "学校承担的工作：2024年全校有教学班42个，学生1986人，教职工163人，规模稳定。"],
+            [F1, F2],
+            ["与前文重复：事实 f1 已写过"],
+        ),
+        # A sentence that states a new fact beside a repeated one stays.
+        (
+            [F1, "2024年全校有教学班42个、学生1986人、教职工163人，召开党员大会5次。"],
+            [F1, "2024年全校有教学班42个、学生1986人、教职工163人，召开党员大会5次。"],
+            [],
         ),
         # Left out: written at the end.
         (["全年召开党员大会5次。"], ["全年召开党员大会5次。", F1], ["事实 f1 没有写进初稿"]),
@@ -52,3 +70,13 @@ def test_settle_states_each_fact_once(sentences: list[str], settled: list[str], 
     assert [r.reason for r in repairs] == reasons
     assert all(r.replacement in out for r in repairs if r.action == "written_from_fact")
     assert set(uses(facts, "".join(out))) == {"f1", "f2"}  # the ledger finds every fact in the result
+
+
+def test_a_fact_stated_in_an_earlier_section_is_not_stated_again() -> None:
+    facts = [e for e in ledger.build(FACTS) if e.role == "fact"]
+    f1, f2 = facts
+    out, repairs = settle([f2], ["全年召开党员大会5次。", F1, "这一年很充实。"], before=[f1])
+    assert out == ["全年召开党员大会5次。", "这一年很充实。"]
+    assert [r.reason for r in repairs] == ["与前文重复：事实 f1 已写过"]
+    # Without it, the sentence is another section's true fact and stays.
+    assert settle([f2], ["全年召开党员大会5次。", F1])[0] == ["全年召开党员大会5次。", F1]
