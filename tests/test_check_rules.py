@@ -319,3 +319,25 @@ def test_long_evidence_is_cut_to_the_clauses_the_claim_shares(evidence: str, cla
     from workbench.check.judge import focus
 
     assert focus(evidence, claim, limit=40) == shown
+
+
+@pytest.mark.parametrize(
+    ("source", "claim", "flagged"),
+    [
+        # A role written before the name, given to the wrong person (副 makes another role).
+        ("镇中心校校长吴启明、副校长钱秀云到会指导。", "镇中心校副校长吴启明到会指导。", True),
+        ("镇中心校校长吴启明、副校长钱秀云到会指导。", "镇中心校校长吴启明到会指导。", False),
+        ("支部书记钱秀云讲授党课。", "书记钱秀云讲授党课。", False),  # the same role written shorter
+        # The source names the role with 为: 辅导员为程立.
+        ("初二学生韩雪获演讲比赛一等奖，辅导教师为程立。", "初二学生程立获演讲比赛一等奖。", True),
+        # 担任 a role someone else holds.
+        ("由校长吴启明担任组长、副校长钱秀云担任副组长。", "由副校长钱秀云担任组长。", True),
+        ("由校长吴启明担任组长、副校长钱秀云担任副组长。", "由副校长钱秀云担任副组长。", False),
+        # An act at the event (主持, 讲话) given to another person.
+        ("大会由工会主席郑光远主持，校长吴启明作总结讲话。", "大会由校长吴启明主持。", True),
+        ("大会由工会主席郑光远主持，校长吴启明作总结讲话。", "大会由工会主席郑光远主持。", False),
+    ],
+)
+def test_a_person_given_another_persons_role(source: str, claim: str, flagged: bool) -> None:
+    result = RuleChecker([source]).check(claim, lines=True).claims[0]
+    assert (result.verdict == "unsupported") == flagged, result.reason

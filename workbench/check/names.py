@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.lexicon import ORG_SUFFIX, SURNAMES
+from ..text.lexicon import ORG_SUFFIX, ROLES, SURNAMES
 from ..text.tokens import pos_tagger
 
 _ORG = re.compile(rf"[\u4e00-\u9fff]{{1,16}}{ORG_SUFFIX}")
@@ -180,9 +180,12 @@ def names(text: str) -> list[Name]:
             # jieba often splits a name it does not know: 王 (nr) + 立新. A tagged surname and a short word
             # right after it make a name.
             given, given_flag = words[i + 1]
+            # Right after a role (校长吴启明) a given name jieba reads as a verb (启明) is still a name.
+            after_role = text[:start].endswith(tuple(ROLES))
             if (
                 1 <= len(given) <= 2
-                and given_flag not in ("x", "uj", "p", "c", "v")
+                and given_flag not in ("x", "uj", "p", "c")
+                and (given_flag != "v" or after_role)
                 and text.startswith(given, pos)
             ):
                 found.append(Name(word + given, "person", start, pos + len(given)))

@@ -57,6 +57,7 @@ class RuleChecker:
         # The title and opening set the report's period: a year stated there backs a year anywhere.
         self._opening_years = {d.year for ds in self._dates[:3] for d in ds if d.year and not d.month}
         self._names = names(self.source)
+        self._people = [n.text for n in self._names if n.kind == "person"]
         self._names_by_sentence: dict[int, list[Name]] = {}
         self.warnings = [w for fs in self._facts for w in _inconsistent_totals(fs)]
 
@@ -134,11 +135,7 @@ class RuleChecker:
                 name.kind == "org"
                 and abbreviates(name.text, [n for i in near[:2] for n in self._sentence_names(i)])
             )
-            why = (
-                _wrong_role(text[: name.start], name.text, self.source)
-                if ok and name.kind == "person"
-                else ""
-            )
+            why = _wrong_role(text, name, self.source, self._people) if ok and name.kind == "person" else ""
             fact("name", ok and not why, name.text, name.start, name.end, "名称", why)
         return findings
 
@@ -296,14 +293,33 @@ def _scope(sentence: str, clause: str) -> str:
     return clause + "，" + "，".join(reversed([c.text for c in binding.clauses(before)]))
 
 
-def _wrong_role(before: str, person: str, source: str) -> str:
-    """A reason when the claim names ``person`` with a role the source gives someone else (副校长沈玉芬 where
-    the source has 支部书记沈玉芬), else ""."""
+# What a person does at an event, said right after the name (会议由林国栋主持): given to another person, wrong.
+ACTS = ("主持", "致辞", "讲话", "作总结讲话", "作报告", "带队", "讲授", "宣读", "领誓", "点评")
+
+
+def _wrong_role(text: str, name: Name, source: str, people: list[str]) -> str:
+    """A reason when the claim gives ``name`` a role or act the source gives someone else, else "":
+    副局长赵永明 where the source has 局长赵永明 (and 副局长 for another), 学生何静 where 何静 is 指导教师,
+    马骏担任组长 where he is 副组长, 贺振华主持 where 林国栋 chaired."""
+    person, before, after = name.text, text[: name.start], text[name.end :]
     mine = next((r for r in ROLES if before.endswith(r)), "")
-    if not mine or mine + person in source:
-        return ""
-    theirs = next((r for r in ROLES if r + person in source), "")
-    return f"原文中“{person}”是“{theirs}”，不是“{mine}”" if theirs and theirs not in mine else ""
+    if mine and mine + person not in source:
+        # The source may name the role with 为/是 between: 指导教师为何静.
+        theirs = next((r for r in ROLES if any(r + j + person in source for j in ("", "为", "是"))), "")
+        # 支部书记 for 书记 is the same role written longer; 副局长 for 局长 is another one.
+        if theirs and (theirs not in mine or mine.startswith("副") != theirs.startswith("副")):
+            return f"原文中“{person}”是“{theirs}”，不是“{mine}”"
+    took = re.match(r"(?:担任|任)(" + "|".join(ROLES) + ")", after)
+    if took:
+        given = re.search(re.escape(person) + r"(?:担任|任)(" + "|".join(ROLES) + ")", source)
+        if given and given.group(1) != took.group(1):
+            return f"原文中“{person}”担任“{given.group(1)}”，不是“{took.group(1)}”"
+    act = next((a for a in ACTS if after.startswith(a)), "")
+    if act and person + act not in source:
+        other = next((p for p in people if p != person and p + act in source), "")
+        if other:
+            return f"原文中“{act}”的是“{other}”，不是“{person}”"
+    return ""
 
 
 def _abbreviation(mine: str, theirs: str) -> bool:
