@@ -341,3 +341,18 @@ def test_long_evidence_is_cut_to_the_clauses_the_claim_shares(evidence: str, cla
 def test_a_person_given_another_persons_role(source: str, claim: str, flagged: bool) -> None:
     result = RuleChecker([source]).check(claim, lines=True).claims[0]
     assert (result.verdict == "unsupported") == flagged, result.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "flagged"),
+    [
+        ("4月9日，学校举行春季运动会。", True),  # the 4月9日 is the 讲座's; the 运动会 was 4月16日
+        ("学校于4月16日举行春季运动会。", False),
+        ("4月9日，学校邀请交警开展交通安全讲座。", False),
+        ("4月，学校先后开展交通安全讲座和春季运动会。", False),  # a month both events share
+    ],
+)
+def test_a_date_given_to_another_event(claim: str, flagged: bool) -> None:
+    source = "4月9日学校邀请交警开展交通安全讲座，4月16日举行春季运动会。"
+    result = RuleChecker([source]).check(claim, lines=True).claims[0]
+    assert (result.verdict == "unsupported") == flagged, result.reason

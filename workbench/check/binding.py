@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..text.tokens import tagged
+from .dates import DateMention, dates
 from .numbers import Quantity, quantities, same_unit
 
 _CLAUSE = re.compile(r"[^，,；;。！？!?：:\n]+")
@@ -116,3 +117,58 @@ def bound(claim: Fact, matches: list[Fact], source: list[Fact]) -> tuple[list[Fa
     if rivals:
         return [], max(rivals, key=lambda f: score[id(f)])
     return [m for m in matches if score[id(m)] == best], None
+
+
+# -- dates: which event a date is the date of -------------------------------------------------------------
+def _content(text: str, start: int, end: int) -> frozenset[str]:
+    """The clause's character bigrams without the date at [start, end) (Chinese characters only)."""
+    s = "".join(c for c in text[:start] + text[end:] if "\u4e00" <= c <= "\u9fff")
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A source clause that gives a date of the day or month: what happened then."""
+
+    clause: str
+    date: DateMention
+    grams: frozenset[str]
+
+
+def dated(text: str) -> list[Dated]:
+    out = []
+    for c in clauses(text):
+        for d in dates(c.text):
+            if d.month is not None and not d.period:
+                out.append(Dated(c.text.strip(), d, _content(c.text, d.start, d.end)))
+    return out
+
+
+def _same_day(a: DateMention, b: DateMention) -> bool:
+    return (a.month, a.day) == (b.month, b.day) and (a.year is None or b.year is None or a.year == b.year)
+
+
+def date_rival(text: str, date: DateMention, source: list[Dated]) -> str:
+    """The source clause that gives the claim's event another date ("" when none): 3月15日举办开放日 where the
+    source has 3月15日召开家委会会议，3月22日举办开放日. It must fit the claim's clause well (half its words) and
+    clearly better than every source clause with the claim's date."""
+    if date.month is None or date.period:
+        return ""
+    parts = clauses(text)
+    at = next((i for i, c in enumerate(parts) if c.start <= date.start < c.start + len(c.text)), None)
+    if at is None:
+        return ""
+    c = parts[at]
+    mine = _content(c.text, date.start - c.start, date.end - c.start)
+    if len(mine) < 4 and at + 1 < len(parts):  # 4月9日，学校举行…: the date leads the clause after it
+        mine |= _content(parts[at + 1].text, 0, 0)
+    if len(mine) < 4:
+        return ""
+
+    def fit(x: Dated) -> float:
+        return len(mine & x.grams) / len(mine)
+
+    same = max((fit(x) for x in source if _same_day(x.date, date)), default=0.0)
+    others = [x for x in source if not _same_day(x.date, date) and (x.date.day is None) == (date.day is None)]
+    best = max(others, key=fit, default=None)
+    return best.clause if best is not None and fit(best) >= 0.5 and fit(best) >= same + 0.3 else ""

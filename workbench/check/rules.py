@@ -49,6 +49,7 @@ class RuleChecker:
         self._clauses = [[c.text for c in binding.clauses(s)] for s in self._sentences]
         self._dates = [dates_mod.dates(s) for s in self._sentences]
         self._all_dates = [d for ds in self._dates for d in ds]
+        self._dated = [x for s in self._sentences for x in binding.dated(s)]
         self._facts = [
             binding.facts(s, skip=[(d.start, d.end) for d in ds])
             for s, ds in zip(self._sentences, self._dates, strict=True)
@@ -118,6 +119,11 @@ class RuleChecker:
             ok = ok or (
                 d.year in self._opening_years and d.month is None and not d.period and not other_years
             )
+            rival = binding.date_rival(text, d, self._dated) if ok else ""
+            if rival:  # the date is stated, but of another event
+                why = f"“{d.text}”与原文对不上：原文中这件事是“{rival}”"
+                fact("binding", False, d.text, d.start, d.end, "日期", why)
+                continue
             fact("date", ok, d.text, d.start, d.end, "日期")
         skip = [(d.start, d.end) for d in claim_dates]
         if marker_end(text):
