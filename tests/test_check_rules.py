@@ -356,3 +356,18 @@ def test_a_date_given_to_another_event(claim: str, flagged: bool) -> None:
     source = "4月9日学校邀请交警开展交通安全讲座，4月16日举行春季运动会。"
     result = RuleChecker([source]).check(claim, lines=True).claims[0]
     assert (result.verdict == "unsupported") == flagged, result.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "flagged"),
+    [
+        # A plan restated as a plan: the 完成 of the middle clause is not the state of the clause after it.
+        ("下一步打算：继续推进图书馆改造，完成操场翻新验收，并努力提升学生人均借阅量。", False),
+        ("2026年已完成操场翻新验收。", True),
+        ("图书馆改造已经完成。", True),
+    ],
+)
+def test_a_claims_state_is_its_own_clause(claim: str, flagged: bool) -> None:
+    source = "2026年计划完成图书馆改造，完成操场翻新验收，力争学生人均借阅量稳定在12本左右。"
+    result = RuleChecker([source]).check(claim, lines=True).claims[0]
+    assert (result.verdict == "unsupported") == flagged, result.reason

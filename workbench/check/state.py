@@ -41,6 +41,15 @@ def state(clause: str) -> Marker | None:
     return find(clause, STATES)
 
 
+def claimed_state(scope: str) -> Marker | None:
+    """A claim clause's state. Its scope (``rules._scope``: the clause, then the clauses before it) lends it
+    only pure markers: 学校计划，今年新建… is planned, but in a draft's 继续推进…，完成验收，并提升… the 完成 is the
+    middle clause's own verb, not the state of the last one. (A source passage keeps ``state``: its sentences
+    report or plan as one.)"""
+    own = len(scope.split("，", 1)[0])
+    return next((m for m in find_all(scope, STATES) if m.start < own or m.word in MARKERS_ONLY), None)
+
+
 # How a passage reads when it has no state marker: a list of tasks (实施, 加快) or a report of results.
 CUES: dict[str, tuple[str, ...]] = {
     "task": (
@@ -92,7 +101,7 @@ def changed(claim: str, evidence: str, context: str = "") -> str | None:
     """A reason when the claim's state contradicts its evidence's; else None. When the evidence states a thing
     plainly, its ``context`` (the sentences around it) decides: 已 added inside a plan, or 计划 added where
     nothing is planned, is a change; 已 added in a report of work done is not."""
-    mine, theirs = state(claim), state(evidence)
+    mine, theirs = claimed_state(claim), state(evidence)
     added = (
         mine is not None and mine.word in MARKERS_ONLY and (theirs is None or theirs.word not in MARKERS_ONLY)
     )
