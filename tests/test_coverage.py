@@ -53,6 +53,18 @@ F2 = "召开党员大会5次。"
             [F1, F2],
             ["与前文重复：事实 f1 已写过"],
         ),
+        # The fact's words without its figures, beside the fact: the restatement goes.
+        (
+            ["全校有教学班、学生和教职工。", F1, F2],
+            [F1, F2],
+            ["复述了事实 f1（已写过）"],
+        ),
+        # ... and alone, it is where the fact is written.
+        (
+            ["全校有教学班、学生和教职工。", F2],
+            [F1, F2],
+            ["事实 f1 只写进了一部分"],
+        ),
         # A sentence that states a new fact beside a repeated one stays.
         (
             [F1, "2024年全校有教学班42个、学生1986人、教职工163人，召开党员大会5次。"],
@@ -80,3 +92,19 @@ def test_a_fact_stated_in_an_earlier_section_is_not_stated_again() -> None:
     assert [r.reason for r in repairs] == ["与前文重复：事实 f1 已写过"]
     # Without it, the sentence is another section's true fact and stays.
     assert settle([f2], ["全年召开党员大会5次。", F1])[0] == ["全年召开党员大会5次。", F1]
+
+
+def test_a_fact_without_figures_said_in_two_sentences_keeps_both() -> None:
+    facts = [
+        e
+        for e in ledger.build(
+            "部分学科教师结构性缺编，音乐教师不足；理化生实验室设备老化，分组实验开出率不高。\n全年组织公开课136节。"
+        )
+        if e.role == "fact"
+    ]
+    sentences = [
+        "部分学科教师结构性缺编，音乐教师不足；",
+        "理化生实验室设备老化，分组实验开出率不高。",
+        "全年组织公开课136节。",
+    ]
+    assert settle(facts, sentences) == (sentences, [])

@@ -4,7 +4,8 @@ A small model often states a fact in part (the figures without the year, or two 
 the missing part was then written again from the user's words after the paragraph, so the same figure stood
 twice. ``settle`` writes such a fact from the user's words where its first part stood and lets the part
 sentences go, when they state no whole fact of their own; when one does, only the clause with the part goes
-and the fact follows that sentence. A sentence that states again, whole, only facts said before goes. A fact
+and the fact follows that sentence. A sentence that states again, whole, only facts said before goes, and so
+does one made of a fact's words without its figures (a restatement beside the fact itself). A fact
 the model left out entirely is written at the end of the section. Pure functions over the ledger's entries and
 the verified sentences.
 """
@@ -69,6 +70,21 @@ def _in_part(entry: Entry, sentence: str) -> bool:
     return any(a.kind == "number" and quantities(a.text) and _has(a, sentence) for a in entry.atoms)
 
 
+def _grams(text: str) -> set[str]:
+    s = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _restates(entry: Entry, sentence: str) -> bool:
+    """Is the sentence the fact's own words without its figures (继续推进智慧教室建设，完成新校区一期工程验收…
+    beside 2025年计划建成智慧教室10间，完成新校区一期工程验收…)? Half its words come from a fact with figures.
+    (A fact without figures is stated by its words: a sentence with half of them states it, in part or whole.)"""
+    if not any(a.kind == "number" for a in entry.atoms):
+        return False
+    mine = _grams(sentence)
+    return len(mine) >= 8 and len(mine & _grams(entry.value)) / len(mine) >= 0.5
+
+
 def plain(entry: Entry) -> str:
     """A fact written from the user's own words: 时间：6月28日 → 时间为6月28日。"""
     value = entry.value.rstrip("。；;，,")
@@ -130,7 +146,9 @@ def settle(
     tail: list[Entry] = []
     for entry in missing:
         parts = [
-            i for i, s in enumerate(sentences) if i not in whole and i not in gone and _in_part(entry, s)
+            i
+            for i, s in enumerate(sentences)
+            if i not in whole and i not in gone and (_in_part(entry, s) or _restates(entry, s))
         ]
         if parts:
             first.setdefault(parts[0], []).append((entry, parts))
@@ -149,6 +167,11 @@ def settle(
                 break
         else:
             tail.append(entry)
+    for i, s in enumerate(sentences):  # the fact's words again without its figures, the fact stated elsewhere
+        said = next((e.id for e in facts if i not in whole | gone and _restates(e, s)), "")
+        if said:
+            gone.add(i)
+            repairs.append(Repair(s, f"复述了事实 {said}（已写过）", "dropped"))
     out: list[str] = []
     for i, s in enumerate(sentences):  # 这表明… after a part sentence that went points at nothing now
         if i - 1 in gone and i not in whole and s.startswith(_POINTING):
