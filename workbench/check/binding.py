@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.tokens import tagged
+from ..text.tokens import bigrams, tagged
 from .dates import DateMention, dates
 from .numbers import Quantity, quantities, same_unit
 
@@ -121,9 +121,8 @@ def bound(claim: Fact, matches: list[Fact], source: list[Fact]) -> tuple[list[Fa
 
 # -- dates: which event a date is the date of -------------------------------------------------------------
 def _content(text: str, start: int, end: int) -> frozenset[str]:
-    """The clause's character bigrams without the date at [start, end) (Chinese characters only)."""
-    s = "".join(c for c in text[:start] + text[end:] if "\u4e00" <= c <= "\u9fff")
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
+    """The clause's character bigrams without the date at [start, end)."""
+    return frozenset(bigrams(text[:start] + text[end:]) - {""})
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import replace
 from ..backends.llm import LLM
 from ..prompts import load, with_rules
 from ..text.structure import SENTENCE_ENDS, heading_level
+from ..text.tokens import bigrams
 from .report import CheckReport, ClaimResult, Finding, score
-from .rules import bigrams
 
 MIN_CHARS = 8  # headings and fragments carry no claim worth a model call
 # A claim sharing less than this with every source sentence has nothing to be judged against: the model

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ..text.lexicon import FRAMING, GENERIC_NOUNS, ROLES, synonyms_of
 from ..text.structure import marker_end
+from ..text.tokens import bigrams, normalise
 from . import binding, decision, diff, modality, quantifiers, state
 from . import dates as dates_mod
 from . import numbers as numbers_mod
@@ -24,18 +25,8 @@ from .polarity import PAIRS, flipped
 from .report import CheckReport, ClaimResult, Finding, Status, score, verdict
 
 _PLACEHOLDER = re.compile(r"【待补[：:][^】]*】[。]?")
-_NOISE = re.compile(r"[^\w.%％]+|_")  # 1.2万 must not normalise to 12万
 LOCAL = 5  # evidence sentences shown and searched for a claim's closest clauses
 ALIGNED = 0.4  # share of a claim clause's bigrams a source clause needs to count as its counterpart
-
-
-def _norm(text: str) -> str:
-    return _NOISE.sub("", text)
-
-
-def bigrams(text: str) -> set[str]:
-    s = _norm(text)
-    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}
 
 
 class RuleChecker:
@@ -43,8 +34,8 @@ class RuleChecker:
 
     def __init__(self, sources: Sequence[str]) -> None:
         self.source = "\n".join(sources)
-        self._norm_source = _norm(self.source)
-        self._sentences = [s for s in sentences(self.source) if len(_norm(s)) >= 2]
+        self._norm_source = normalise(self.source)
+        self._sentences = [s for s in sentences(self.source) if len(normalise(s)) >= 2]
         self._grams = [bigrams(s) for s in self._sentences]
         self._clauses = [[c.text for c in binding.clauses(s)] for s in self._sentences]
         self._dates = [dates_mod.dates(s) for s in self._sentences]
@@ -73,7 +64,7 @@ class RuleChecker:
 
     def check_claim(self, span: Span) -> ClaimResult:
         text, base = span.text, span.start
-        verbatim = len(_norm(text)) >= 2 and _norm(text) in self._norm_source
+        verbatim = len(normalise(text)) >= 2 and normalise(text) in self._norm_source
         best = self.evidence(text)
         overlap = best[0][0] if best else 0.0
         # A sentence that recombines fact lines overlaps with them together, not with one of them.
@@ -244,7 +235,7 @@ class RuleChecker:
                 o = len(grams & bigrams(theirs)) / len(grams)
                 if o > best[0]:
                     best = (o, i, theirs)
-        return (best[1], best[2]) if best[0] >= ALIGNED and len(_norm(clause)) >= 4 else None
+        return (best[1], best[2]) if best[0] >= ALIGNED and len(normalise(clause)) >= 4 else None
 
     def _swapped_names(self, text: str, base: int, evidence: str, facts: list[Finding]) -> list[Finding]:
         """A name or noun put in place of the evidence's word and found nowhere in the sources: 教务处 →

@@ -112,3 +112,17 @@ def tagged(text: str) -> tuple[tuple[str, str, int], ...]:
         out.append((word, flag, at))
         at += len(word)
     return tuple(out)
+
+
+_NOISE = re.compile(r"[^\w.%％]+|_")  # 1.2万 must not normalise to 12万
+
+
+def normalise(text: str) -> str:
+    """The text without punctuation and spaces: what two wordings of one statement are compared on."""
+    return _NOISE.sub("", text)
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of the normalised text (the text itself when shorter than two characters)."""
+    s = normalise(text)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or {s}

@@ -23,6 +23,7 @@ from ..check.dates import supports as date_supports
 from ..check.numbers import quantities
 from ..check.numbers import supports as number_supports
 from ..text.structure import as_sentence
+from ..text.tokens import bigrams
 from .ledger import Atom, Entry
 
 _PLAIN_KEYS = ("时间", "地点", "主持", "主办", "承办", "主题")
@@ -70,19 +71,14 @@ def _in_part(entry: Entry, sentence: str) -> bool:
     return any(a.kind == "number" and quantities(a.text) and _has(a, sentence) for a in entry.atoms)
 
 
-def _grams(text: str) -> set[str]:
-    s = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")
-    return {s[i : i + 2] for i in range(len(s) - 1)}
-
-
 def _restates(entry: Entry, sentence: str) -> bool:
     """Is the sentence the fact's own words without its figures (继续推进智慧教室建设，完成新校区一期工程验收…
     beside 2025年计划建成智慧教室10间，完成新校区一期工程验收…)? Half its words come from a fact with figures.
     (A fact without figures is stated by its words: a sentence with half of them states it, in part or whole.)"""
     if not any(a.kind == "number" for a in entry.atoms):
         return False
-    mine = _grams(sentence)
-    return len(mine) >= 8 and len(mine & _grams(entry.value)) / len(mine) >= 0.5
+    mine = bigrams(sentence)
+    return len(mine) >= 8 and len(mine & bigrams(entry.value)) / len(mine) >= 0.5
 
 
 def plain(entry: Entry) -> str:
