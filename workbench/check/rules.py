@@ -292,6 +292,8 @@ def _scope(sentence: str, clause: str) -> str:
 
 # What a person does at an event, said right after the name (会议由林国栋主持): given to another person, wrong.
 ACTS = ("主持", "致辞", "讲话", "作总结讲话", "作报告", "带队", "讲授", "宣读", "领誓", "点评")
+_TAKES = "(?:担任|任)(" + "|".join(ROLES) + ")"  # 担任副组长: the role a person takes on
+_TOOK = re.compile(_TAKES)
 
 
 def _wrong_role(text: str, name: Name, source: str, people: list[str]) -> str:
@@ -306,9 +308,9 @@ def _wrong_role(text: str, name: Name, source: str, people: list[str]) -> str:
         # 支部书记 for 书记 is the same role written longer; 副局长 for 局长 is another one.
         if theirs and (theirs not in mine or mine.startswith("副") != theirs.startswith("副")):
             return f"原文中“{person}”是“{theirs}”，不是“{mine}”"
-    took = re.match(r"(?:担任|任)(" + "|".join(ROLES) + ")", after)
+    took = _TOOK.match(after)
     if took:
-        given = re.search(re.escape(person) + r"(?:担任|任)(" + "|".join(ROLES) + ")", source)
+        given = re.search(re.escape(person) + _TAKES, source)
         if given and given.group(1) != took.group(1):
             return f"原文中“{person}”担任“{given.group(1)}”，不是“{took.group(1)}”"
     act = next((a for a in ACTS if after.startswith(a)), "")
